@@ -1,0 +1,92 @@
+package emulator
+
+import (
+	"sync"
+	"time"
+)
+
+// Fault is an answer the emulator gives instead of the real one.
+type Fault struct {
+	// Op the fault applies to; every operation when empty.
+	Op Operation
+	// Times is how many matching requests get the fault; 1 when zero.
+	Times int
+	// Status to answer with (429, 500, 503...). Ignored when Drop is set.
+	Status int
+	// ResetIn sets X-RateLimit-Reset that far ahead on a 429.
+	ResetIn time.Duration
+	// RetryAfter also sends a Retry-After header (seconds) on a 429.
+	RetryAfter bool
+	// Drop closes the connection without an answer.
+	Drop bool
+	// AfterProcessing carries out the operation before answering with the
+	// fault, as when a tenant commits a change and the answer is lost.
+	AfterProcessing bool
+	// Delay holds the answer this long.
+	Delay time.Duration
+}
+
+type faultSet struct {
+	mu      sync.Mutex
+	pending []*Fault
+	latency time.Duration
+}
+
+func (f *faultSet) add(fault Fault) {
+	if fault.Times == 0 {
+		fault.Times = 1
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.pending = append(f.pending, &fault)
+}
+
+func (f *faultSet) setLatency(d time.Duration) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.latency = d
+}
+
+// next takes one use of the first fault matching op, if any, and returns
+// the latency every answer carries.
+func (f *faultSet) next(op Operation) (*Fault, time.Duration) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i, p := range f.pending {
+		if p.Op != "" && p.Op != op {
+			continue
+		}
+		p.Times--
+		if p.Times <= 0 {
+			f.pending = append(f.pending[:i], f.pending[i+1:]...)
+		}
+		c := *p
+		return &c, f.latency
+	}
+	return nil, f.latency
+}
+
+// rateLimiter advertises X-RateLimit-* headers over one-second windows.
+type rateLimiter struct {
+	mu     sync.Mutex
+	limit  int
+	window int64
+	used   int
+}
+
+func newRateLimiter(limit int) *rateLimiter { return &rateLimiter{limit: limit} }
+
+// take counts a request and returns the headers' values.
+func (r *rateLimiter) take(now time.Time) (limit, remaining int, reset int64) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if sec := now.Unix(); sec != r.window {
+		r.window, r.used = sec, 0
+	}
+	r.used++
+	remaining = r.limit - r.used
+	if remaining < 0 {
+		remaining = 0
+	}
+	return r.limit, remaining, r.window + 1
+}

@@ -1,0 +1,249 @@
+package emulator
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// statusRecorder remembers the status an answer was given.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("POST /oauth/token", s.endpoint(OpToken, nil, s.token))
+	mux.Handle("GET /api/v2/keys/signing", s.endpoint(OpList, []string{ScopeRead}, s.listKeys))
+	mux.Handle("POST /api/v2/keys/signing/rotate", s.endpoint(OpRotate, []string{ScopeCreate, ScopeUpdate}, s.rotateKey))
+	mux.Handle("GET /api/v2/keys/signing/{kid}", s.endpoint(OpGet, []string{ScopeRead}, s.getKey))
+	mux.Handle("PUT /api/v2/keys/signing/{kid}/revoke", s.endpoint(OpRevoke, []string{ScopeUpdate}, s.revokeKey))
+	mux.Handle("/", s.endpoint(OpUnknown, nil, func(w http.ResponseWriter, _ *http.Request) {
+		apiError(w, http.StatusNotFound, "Not Found", "Not Found", "")
+	}))
+	return mux
+}
+
+// endpoint wraps an operation with what every answer shares: latency,
+// injected faults, rate-limit headers, authentication, scopes and the log.
+func (s *Server) endpoint(op Operation, scopes []string, serve http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := &statusRecorder{ResponseWriter: w}
+		entry := Request{Op: op, Method: r.Method, Path: r.URL.EscapedPath(), At: time.Now(), UserAgent: r.UserAgent()}
+		defer func() {
+			entry.Status = rec.status
+			s.log.add(entry)
+		}()
+
+		fault, latency := s.faults.next(op)
+		if fault != nil {
+			entry.Fault = true
+			latency += fault.Delay
+		}
+		if latency > 0 {
+			select {
+			case <-time.After(latency):
+			case <-r.Context().Done():
+				return
+			}
+		}
+
+		limit, remaining, reset := s.limits.take(time.Now())
+		h := w.Header()
+		h.Set("X-RateLimit-Limit", strconv.Itoa(limit))
+
+		if fault != nil && !fault.AfterProcessing {
+			s.serveFault(rec, *fault, reset)
+			return
+		}
+		h.Set("X-RateLimit-Remaining", strconv.Itoa(remaining))
+		h.Set("X-RateLimit-Reset", strconv.FormatInt(reset, 10))
+		if scopes != nil && !s.authorize(rec, r, scopes) {
+			return
+		}
+		if fault != nil {
+			serve(discardingWriter{}, r)
+			s.serveFault(rec, *fault, reset)
+			return
+		}
+		serve(rec, r)
+	})
+}
+
+func (s *Server) serveFault(w *statusRecorder, f Fault, reset int64) {
+	if f.Drop {
+		panic(http.ErrAbortHandler)
+	}
+	if f.Status == http.StatusTooManyRequests {
+		if f.ResetIn > 0 {
+			reset = time.Now().Add(f.ResetIn).Unix()
+			if time.Unix(reset, 0).Before(time.Now().Add(f.ResetIn)) {
+				reset++
+			}
+		}
+		w.Header().Set("X-RateLimit-Remaining", "0")
+		w.Header().Set("X-RateLimit-Reset", strconv.FormatInt(reset, 10))
+		if f.RetryAfter {
+			w.Header().Set("Retry-After", strconv.FormatInt(max(1, reset-time.Now().Unix()), 10))
+		}
+		apiError(w, http.StatusTooManyRequests, "Too Many Requests", "Global limit has been reached", "too_many_requests")
+		return
+	}
+	apiError(w, f.Status, http.StatusText(f.Status), "Injected fault", "")
+}
+
+// authorize checks the bearer token and that it carries every scope.
+func (s *Server) authorize(w http.ResponseWriter, r *http.Request, scopes []string) bool {
+	auth := r.Header.Get("Authorization")
+	token, ok := strings.CutPrefix(auth, "Bearer ")
+	if auth == "" {
+		apiError(w, http.StatusUnauthorized, "Unauthorized", "Missing authentication", "")
+		return false
+	}
+	g, valid := s.tokens.lookup(token)
+	if !ok || !valid {
+		apiError(w, http.StatusUnauthorized, "Unauthorized", "Invalid token.", "")
+		return false
+	}
+	if !hasAll(g.scopes, scopes) {
+		quantifier := "any of"
+		if len(scopes) > 1 {
+			quantifier = "all of"
+		}
+		apiError(w, http.StatusForbidden, "Forbidden",
+			fmt.Sprintf("Insufficient scope, expected %s: %s", quantifier, strings.Join(scopes, ",")), "insufficient_scope")
+		return false
+	}
+	return true
+}
+
+// token is the client-credentials grant.
+func (s *Server) token(w http.ResponseWriter, r *http.Request) {
+	var p struct {
+		GrantType    string `json:"grant_type"`
+		ClientID     string `json:"client_id"`
+		ClientSecret string `json:"client_secret"`
+		Audience     string `json:"audience"`
+	}
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	switch ct {
+	case "application/json":
+		if err := json.NewDecoder(r.Body).Decode(&p); err != nil {
+			oauthError(w, http.StatusBadRequest, "invalid_request", "Invalid JSON body")
+			return
+		}
+	default:
+		if err := r.ParseForm(); err != nil {
+			oauthError(w, http.StatusBadRequest, "invalid_request", "Invalid form body")
+			return
+		}
+		p.GrantType, p.ClientID, p.ClientSecret, p.Audience = r.PostForm.Get("grant_type"), r.PostForm.Get("client_id"), r.PostForm.Get("client_secret"), r.PostForm.Get("audience")
+	}
+	if id, secret, ok := r.BasicAuth(); ok && p.ClientID == "" {
+		p.ClientID, p.ClientSecret = id, secret
+	}
+	if p.GrantType != "client_credentials" {
+		oauthError(w, http.StatusForbidden, "unauthorized_client", "Grant type '"+p.GrantType+"' not allowed for the client.")
+		return
+	}
+	var client *Client
+	for i := range s.clients {
+		if s.clients[i].ID == p.ClientID && s.clients[i].Secret == p.ClientSecret {
+			client = &s.clients[i]
+		}
+	}
+	if client == nil {
+		oauthError(w, http.StatusUnauthorized, "access_denied", "Unauthorized")
+		return
+	}
+	if p.Audience != s.Audience() {
+		oauthError(w, http.StatusForbidden, "access_denied", "Service not enabled within domain: "+p.Audience)
+		return
+	}
+	token := s.tokens.issue(p.Audience, client.ID, client.Scopes, s.tokenTTL)
+	writeJSON(w, http.StatusOK, map[string]any{
+		"access_token": token, "token_type": "Bearer", "expires_in": int(s.tokenTTL.Seconds()), "scope": joinScopes(client.Scopes),
+	})
+}
+
+func (s *Server) listKeys(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, s.tenant.list())
+}
+
+func (s *Server) getKey(w http.ResponseWriter, r *http.Request) {
+	k, err := s.tenant.get(r.PathValue("kid"))
+	if err != nil {
+		keyError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, k)
+}
+
+func (s *Server) rotateKey(w http.ResponseWriter, _ *http.Request) {
+	k, err := s.tenant.rotate()
+	if err != nil {
+		keyError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]string{"cert": k.Cert, "kid": k.KID})
+}
+
+func (s *Server) revokeKey(w http.ResponseWriter, r *http.Request) {
+	k, err := s.tenant.revoke(r.PathValue("kid"))
+	if err != nil {
+		keyError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"cert": k.Cert, "kid": k.KID})
+}
+
+func keyError(w http.ResponseWriter, err error) {
+	switch {
+	case errors.Is(err, errKeyNotFound):
+		apiError(w, http.StatusNotFound, "Not Found", "Signing key not found", "inexistent_signing_key")
+	case errors.Is(err, errNotRevocable):
+		apiError(w, http.StatusBadRequest, "Bad Request", "The current or next signing key cannot be revoked.", "invalid_body")
+	case errors.Is(err, errNoNextKey):
+		apiError(w, http.StatusConflict, "Conflict", err.Error(), "")
+	default:
+		apiError(w, http.StatusInternalServerError, "Internal Server Error", err.Error(), "")
+	}
+}
+
+// apiError writes the Management API's error body.
+func apiError(w http.ResponseWriter, status int, title, message, code string) {
+	body := map[string]any{"statusCode": status, "error": title, "message": message}
+	if code != "" {
+		body["errorCode"] = code
+	}
+	writeJSON(w, status, body)
+}
+
+// oauthError writes the token endpoint's error body.
+func oauthError(w http.ResponseWriter, status int, code, description string) {
+	writeJSON(w, status, map[string]string{"error": code, "error_description": description})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// discardingWriter lets an operation run when its answer is replaced by a fault.
+type discardingWriter struct{}
+
+func (discardingWriter) Header() http.Header         { return http.Header{} }
+func (discardingWriter) Write(b []byte) (int, error) { return len(b), nil }
+func (discardingWriter) WriteHeader(int)             {}

@@ -1,0 +1,313 @@
+package emulator
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Scopes the Management API grants on the signing key endpoints.
+const (
+	ScopeRead   = "read:signing_keys"
+	ScopeCreate = "create:signing_keys"
+	ScopeUpdate = "update:signing_keys"
+)
+
+// AllScopes is every scope the signing key endpoints use.
+var AllScopes = []string{ScopeRead, ScopeCreate, ScopeUpdate}
+
+// Client is a machine-to-machine application registered with the tenant.
+type Client struct {
+	ID     string
+	Secret string
+	Scopes []string
+}
+
+// Options configure a new emulator.
+type Options struct {
+	// CA signs the server's TLS certificate; a new one is made when nil.
+	CA *CA
+	// Addr to listen on; loopback only. Defaults to 127.0.0.1:0.
+	Addr string
+	// Keys seed the tenant; FreshTenant() when nil.
+	Keys []KeySpec
+	// Clients that may ask for tokens; DefaultClient() when nil.
+	Clients []Client
+	// TokenTTL is the lifetime of issued access tokens (expires_in); 24h when zero.
+	TokenTTL time.Duration
+	// RateLimit is the X-RateLimit-Limit advertised per one-second window; 50 when zero.
+	RateLimit int
+}
+
+// DefaultClient is the machine-to-machine client a new emulator accepts.
+func DefaultClient() Client {
+	return Client{ID: "emulator-client", Secret: "emulator-secret-do-not-use", Scopes: AllScopes}
+}
+
+// Server is a running emulated tenant.
+type Server struct {
+	ca       *CA
+	listener net.Listener
+	http     *http.Server
+	tenant   *tenant
+	clients  []Client
+	tokenTTL time.Duration
+	tokens   *tokenStore
+	limits   *rateLimiter
+	faults   *faultSet
+	log      *requestLog
+	done     chan struct{}
+}
+
+// Start creates a tenant and serves it over HTTPS until Close.
+func Start(opts Options) (*Server, error) {
+	if opts.CA == nil {
+		ca, err := NewCA()
+		if err != nil {
+			return nil, err
+		}
+		opts.CA = ca
+	}
+	if opts.Addr == "" {
+		opts.Addr = "127.0.0.1:0"
+	}
+	if err := requireLoopback(opts.Addr); err != nil {
+		return nil, err
+	}
+	if opts.Keys == nil {
+		opts.Keys = FreshTenant()
+	}
+	if opts.Clients == nil {
+		opts.Clients = []Client{DefaultClient()}
+	}
+	if opts.TokenTTL == 0 {
+		opts.TokenTTL = 24 * time.Hour
+	}
+	if opts.RateLimit == 0 {
+		opts.RateLimit = 50
+	}
+	cert, err := opts.CA.ServerCertificate()
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", opts.Addr)
+	if err != nil {
+		return nil, err
+	}
+	t, err := newTenant("emulator.auth0keys.test", opts.Keys)
+	if err != nil {
+		_ = ln.Close()
+		return nil, err
+	}
+	s := &Server{
+		ca: opts.CA, listener: ln, tenant: t, clients: opts.Clients, tokenTTL: opts.TokenTTL,
+		tokens: newTokenStore(), limits: newRateLimiter(opts.RateLimit), faults: &faultSet{}, log: &requestLog{},
+		done: make(chan struct{}),
+	}
+	s.http = &http.Server{
+		Handler:           s.routes(),
+		TLSConfig:         &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12},
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          nil,
+	}
+	go func() {
+		defer close(s.done)
+		_ = s.http.ServeTLS(ln, "", "")
+	}()
+	return s, nil
+}
+
+func requireLoopback(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return err
+	}
+	if host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+		return fmt.Errorf("emulator listens on loopback only, not %q", host)
+	}
+	return nil
+}
+
+// Close stops the server.
+func (s *Server) Close() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = s.http.Shutdown(ctx)
+	<-s.done
+}
+
+// Domain is the tenant's domain as the provider's `domain` takes it (host:port).
+func (s *Server) Domain() string { return s.listener.Addr().String() }
+
+// URL is the tenant's base URL.
+func (s *Server) URL() string { return "https://" + s.Domain() }
+
+// Audience is the Management API audience of this tenant.
+func (s *Server) Audience() string { return s.URL() + "/api/v2/" }
+
+// CACertPEM is the certificate clients must trust.
+func (s *Server) CACertPEM() []byte { return s.ca.CertPEM }
+
+// Keys returns the tenant's keys as stored (no list quirks applied).
+func (s *Server) Keys() []Key {
+	s.tenant.mu.Lock()
+	defer s.tenant.mu.Unlock()
+	out := make([]Key, len(s.tenant.keys))
+	for i, k := range s.tenant.keys {
+		out[i] = *k
+	}
+	return out
+}
+
+// Key returns one stored key by kid.
+func (s *Server) Key(kid string) (Key, bool) {
+	for _, k := range s.Keys() {
+		if k.KID == kid {
+			return k, true
+		}
+	}
+	return Key{}, false
+}
+
+// KeyWhere returns the first stored key the predicate accepts.
+func (s *Server) KeyWhere(match func(Key) bool) (Key, bool) {
+	for _, k := range s.Keys() {
+		if match(k) {
+			return k, true
+		}
+	}
+	return Key{}, false
+}
+
+// AddKey seeds one more key.
+func (s *Server) AddKey(spec KeySpec) (Key, error) { return s.tenant.add(spec) }
+
+// ForgetKey removes a key from the tenant entirely.
+func (s *Server) ForgetKey(kid string) bool { return s.tenant.forget(kid) }
+
+// ChangeKey changes a stored key, as an action outside Terraform would.
+func (s *Server) ChangeKey(kid string, change func(*Key)) bool { return s.tenant.set(kid, change) }
+
+// ListRevokedLimit keeps only the n most recently revoked keys in list
+// answers (0: all), as the dashboard does; older ones are found by kid only.
+func (s *Server) ListRevokedLimit(n int) {
+	s.tenant.mu.Lock()
+	defer s.tenant.mu.Unlock()
+	s.tenant.listRevokedLimit = n
+}
+
+// MarkCurrentAsPrevious reproduces real tenants that mark the current key
+// "previous": true as well.
+func (s *Server) MarkCurrentAsPrevious(on bool) {
+	s.tenant.mu.Lock()
+	defer s.tenant.mu.Unlock()
+	s.tenant.currentAlsoPrevious = on
+}
+
+// IssueToken makes an access token with the given scopes, as a user would
+// copy one from the dashboard for api_token.
+func (s *Server) IssueToken(scopes []string, ttl time.Duration) string {
+	return s.tokens.issue(s.Audience(), "dashboard", scopes, ttl)
+}
+
+// IssuedTokens returns every access token handed out so far.
+func (s *Server) IssuedTokens() []string { return s.tokens.all() }
+
+// InjectFault adds a fault to serve instead of (or after) the next matching requests.
+func (s *Server) InjectFault(f Fault) { s.faults.add(f) }
+
+// SetLatency delays every response by d.
+func (s *Server) SetLatency(d time.Duration) { s.faults.setLatency(d) }
+
+// Requests returns the request log.
+func (s *Server) Requests() []Request { return s.log.all() }
+
+// Count returns how many requests reached the operation.
+func (s *Server) Count(op Operation) int { return s.log.count(op) }
+
+// ResetRequests empties the request log.
+func (s *Server) ResetRequests() { s.log.reset() }
+
+// Operation names an endpoint of the emulator.
+type Operation string
+
+// The endpoints.
+const (
+	OpToken   Operation = "token"
+	OpList    Operation = "list"
+	OpGet     Operation = "get"
+	OpRotate  Operation = "rotate"
+	OpRevoke  Operation = "revoke"
+	OpUnknown Operation = "unknown"
+)
+
+// Request is one entry of the request log.
+type Request struct {
+	Op     Operation
+	Method string
+	Path   string
+	Status int // 0 when the connection was dropped
+	At     time.Time
+	// Fault is true when an injected fault answered.
+	Fault bool
+	// UserAgent as received.
+	UserAgent string
+}
+
+type requestLog struct {
+	mu      sync.Mutex
+	entries []Request
+}
+
+func (l *requestLog) add(r Request) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.entries = append(l.entries, r)
+}
+
+func (l *requestLog) all() []Request {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]Request(nil), l.entries...)
+}
+
+func (l *requestLog) count(op Operation) int {
+	n := 0
+	for _, r := range l.all() {
+		if r.Op == op {
+			n++
+		}
+	}
+	return n
+}
+
+func (l *requestLog) reset() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.entries = nil
+}
+
+func hasAll(have []string, want []string) bool {
+	for _, w := range want {
+		found := false
+		for _, h := range have {
+			if h == w {
+				found = true
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+func joinScopes(s []string) string { return strings.Join(s, " ") }
