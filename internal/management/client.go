@@ -1,0 +1,192 @@
+package management
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/hashicorp/go-cleanhttp"
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// Config says how to reach and authenticate to one tenant.
+type Config struct {
+	// Domain is the tenant's host, optionally with a port.
+	Domain string
+	// ClientID and ClientSecret authenticate with the client-credentials grant.
+	ClientID     string
+	ClientSecret string
+	// Audience of the Management API; https://DOMAIN/api/v2/ when empty.
+	Audience string
+	// APIToken is a static Management API token, used instead of client credentials.
+	APIToken string
+	// MaxRetries is how many times a failed request is tried again.
+	MaxRetries int
+	// RetryWaitMin and RetryWaitMax bound one wait between tries; 250ms and
+	// 30s when zero. With MaxRetries they bound the total wait of one call.
+	RetryWaitMin time.Duration
+	RetryWaitMax time.Duration
+	// UserAgent sent with every request.
+	UserAgent string
+	// Log receives one line per HTTP attempt; never headers or bodies.
+	Log LogFunc
+}
+
+// LogFunc writes a debug log line with structured fields.
+type LogFunc func(ctx context.Context, msg string, fields map[string]any)
+
+// Client calls the Management API of one tenant. It is safe for concurrent use.
+type Client struct {
+	domain  string
+	baseURL string
+	log     LogFunc
+	// idempotent retries 429, 5xx and connection errors; once retries only
+	// 429, for calls that must never be repeated after they may have run.
+	idempotent *retryablehttp.Client
+	once       *retryablehttp.Client
+	auth       tokenSource
+	keys       keyListCache
+}
+
+// New checks the configuration and returns a client. It sends nothing: the
+// token is fetched by the first call that needs it.
+func New(cfg Config) (*Client, error) {
+	if err := ValidateDomain(cfg.Domain); err != nil {
+		return nil, err
+	}
+	if cfg.RetryWaitMin == 0 {
+		cfg.RetryWaitMin = 250 * time.Millisecond
+	}
+	if cfg.RetryWaitMax == 0 {
+		cfg.RetryWaitMax = 30 * time.Second
+	}
+	if cfg.MaxRetries < 0 {
+		return nil, fmt.Errorf("max_retries must not be negative")
+	}
+	if cfg.Log == nil {
+		cfg.Log = func(context.Context, string, map[string]any) {}
+	}
+	c := &Client{
+		domain:  cfg.Domain,
+		baseURL: "https://" + cfg.Domain,
+		log:     cfg.Log,
+	}
+	transport := cleanhttp.DefaultPooledTransport()
+	transport.ForceAttemptHTTP2 = true
+	httpClient := &http.Client{Transport: userAgent{cfg.UserAgent, transport}, Timeout: 60 * time.Second}
+	c.idempotent = c.retryingClient(httpClient, cfg, true)
+	c.once = c.retryingClient(httpClient, cfg, false)
+
+	switch {
+	case cfg.APIToken != "":
+		c.auth = staticToken(cfg.APIToken)
+	case cfg.ClientID != "" && cfg.ClientSecret != "":
+		c.auth = newClientCredentials(cfg, c.idempotent.StandardClient())
+	default:
+		return nil, errors.New("no credentials: set api_token, or client_id and client_secret")
+	}
+	return c, nil
+}
+
+// Domain is the tenant this client calls.
+func (c *Client) Domain() string { return c.domain }
+
+// call describes one Management API request.
+type call struct {
+	operation string
+	method    string
+	path      string // already escaped
+	kid       string
+	scopes    []string
+	// repeatable is false for requests that must not run twice (rotate).
+	repeatable bool
+	want       int // expected status
+}
+
+// do sends a request and decodes a successful answer into out.
+func (c *Client) do(ctx context.Context, req call, out any) error {
+	token, err := c.auth.token(ctx)
+	if err != nil {
+		return err
+	}
+	httpReq, err := retryablehttp.NewRequestWithContext(ctx, req.method, c.baseURL+req.path, nil)
+	if err != nil {
+		return fmt.Errorf("cannot %s: %w", req.operation, err)
+	}
+	httpReq.Header.Set("Authorization", "Bearer "+token)
+	httpReq.Header.Set("Accept", "application/json")
+	if req.method != http.MethodGet {
+		httpReq.Header.Set("Content-Type", "application/json")
+	}
+	client := c.idempotent
+	if !req.repeatable {
+		client = c.once
+	}
+	resp, err := client.Do(httpReq)
+	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return fmt.Errorf("cannot %s: %w", req.operation, ctxErr)
+		}
+		return fmt.Errorf("cannot %s on Auth0 tenant %s: %w", req.operation, c.domain, stripURLError(err))
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
+	if err != nil {
+		return fmt.Errorf("cannot %s: reading the answer: %w", req.operation, err)
+	}
+	if resp.StatusCode != req.want && (resp.StatusCode < 200 || resp.StatusCode > 299) {
+		return c.apiError(req, resp.StatusCode, body)
+	}
+	if out == nil {
+		return nil
+	}
+	if err := json.Unmarshal(body, out); err != nil {
+		return fmt.Errorf("cannot %s: Auth0 tenant %s sent an answer that is not the expected JSON: %w", req.operation, c.domain, err)
+	}
+	return nil
+}
+
+func (c *Client) apiError(req call, status int, body []byte) error {
+	e := &APIError{StatusCode: status, Operation: req.operation, KID: req.kid, Domain: c.domain, RequiredScopes: req.scopes}
+	var parsed struct {
+		Error     string `json:"error"`
+		Message   string `json:"message"`
+		ErrorCode string `json:"errorCode"`
+	}
+	if json.Unmarshal(body, &parsed) == nil {
+		e.ErrorText, e.Message, e.ErrorCode = parsed.Error, parsed.Message, parsed.ErrorCode
+	} else if len(body) > 0 && len(body) < 200 && !bytes.ContainsAny(body, "<>") {
+		e.Message = string(bytes.TrimSpace(body))
+	}
+	return e
+}
+
+// stripURLError keeps the cause of a transport error; the caller's message
+// names the tenant.
+func stripURLError(err error) error {
+	var urlErr *url.Error
+	if errors.As(err, &urlErr) {
+		return urlErr.Err
+	}
+	return err
+}
+
+// userAgent names the provider on every request, the token's included.
+type userAgent struct {
+	value string
+	next  http.RoundTripper
+}
+
+func (u userAgent) RoundTrip(r *http.Request) (*http.Response, error) {
+	if u.value != "" {
+		r = r.Clone(r.Context())
+		r.Header.Set("User-Agent", u.value)
+	}
+	return u.next.RoundTrip(r)
+}

@@ -1,0 +1,336 @@
+package management_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/auth0keys/terraform-provider-auth0keys/internal/acctest"
+	"github.com/auth0keys/terraform-provider-auth0keys/internal/emulator"
+	"github.com/auth0keys/terraform-provider-auth0keys/internal/management"
+)
+
+func newClient(t *testing.T, srv *emulator.Server, change ...func(*management.Config)) *management.Client {
+	t.Helper()
+	c := emulator.DefaultClient()
+	cfg := management.Config{Domain: srv.Domain(), ClientID: c.ID, ClientSecret: c.Secret, MaxRetries: 3, RetryWaitMin: 10 * time.Millisecond, UserAgent: "auth0keys-test"}
+	for _, f := range change {
+		f(&cfg)
+	}
+	client, err := management.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return client
+}
+
+func wantCounts(t *testing.T, srv *emulator.Server, want map[emulator.Operation]int) {
+	t.Helper()
+	for op, n := range want {
+		if got := srv.Count(op); got != n {
+			t.Errorf("%s requests: got %d, want %d (log: %v)", op, got, n, srv.Requests())
+		}
+	}
+}
+
+func TestNewSendsNothing(t *testing.T) {
+	t.Parallel()
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	newClient(t, srv)
+	if n := len(srv.Requests()); n != 0 {
+		t.Fatalf("creating a client sent %d requests, want none", n)
+	}
+}
+
+func TestOneTokenForManyCalls(t *testing.T) {
+	t.Parallel()
+	srv := acctest.StartEmulator(t, emulator.Options{Keys: emulator.TenantWithHistory()})
+	client := newClient(t, srv)
+	ctx := context.Background()
+	keys, err := client.ListSigningKeys(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 20)
+	for i := 0; i < 10; i++ {
+		wg.Add(2)
+		go func() { defer wg.Done(); _, err := client.ListSigningKeys(ctx); errs <- err }()
+		go func(kid string) { defer wg.Done(); _, err := client.GetSigningKey(ctx, kid); errs <- err }(keys[i%len(keys)].KID)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	wantCounts(t, srv, map[emulator.Operation]int{emulator.OpToken: 1, emulator.OpList: 1, emulator.OpGet: 10})
+}
+
+func TestConcurrentListsShareOneRequest(t *testing.T) {
+	t.Parallel()
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	srv.SetLatency(100 * time.Millisecond)
+	client := newClient(t, srv)
+	var wg sync.WaitGroup
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := client.ListSigningKeys(context.Background()); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	wantCounts(t, srv, map[emulator.Operation]int{emulator.OpToken: 1, emulator.OpList: 1})
+}
+
+func TestWriteInvalidatesSharedList(t *testing.T) {
+	t.Parallel()
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	client := newClient(t, srv)
+	ctx := context.Background()
+	before, err := client.ListSigningKeys(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err := client.RotateSigningKey(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, err := client.ListSigningKeys(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(after) != len(before)+1 || after[len(after)-1].KID != ref.KID || !after[len(after)-1].Next {
+		t.Fatalf("list after rotate does not show the new next key %s: %+v", ref.KID, after)
+	}
+	wantCounts(t, srv, map[emulator.Operation]int{emulator.OpList: 2, emulator.OpRotate: 1})
+}
+
+func TestGetRetriedAfter503(t *testing.T) {
+	t.Parallel()
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	srv.InjectFault(emulator.Fault{Op: emulator.OpList, Status: http.StatusServiceUnavailable, Times: 2})
+	keys, err := newClient(t, srv).ListSigningKeys(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(keys) != 2 {
+		t.Fatalf("got %d keys, want 2", len(keys))
+	}
+	wantCounts(t, srv, map[emulator.Operation]int{emulator.OpList: 3})
+}
+
+func TestGetRetriedAfterDroppedConnection(t *testing.T) {
+	t.Parallel()
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	srv.InjectFault(emulator.Fault{Op: emulator.OpList, Drop: true})
+	if _, err := newClient(t, srv).ListSigningKeys(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	wantCounts(t, srv, map[emulator.Operation]int{emulator.OpList: 2})
+}
+
+func TestRetriesRunOut(t *testing.T) {
+	t.Parallel()
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	srv.InjectFault(emulator.Fault{Op: emulator.OpList, Status: http.StatusBadGateway, Times: 10})
+	_, err := newClient(t, srv, func(c *management.Config) { c.MaxRetries = 2 }).ListSigningKeys(context.Background())
+	want := "cannot list signing keys: Auth0 tenant " + srv.Domain() + " answered 502 (Injected fault)"
+	if err == nil || err.Error() != want {
+		t.Fatalf("error: got %v, want %q", err, want)
+	}
+	wantCounts(t, srv, map[emulator.Operation]int{emulator.OpList: 3})
+}
+
+func TestRateLimitWaitsForReset(t *testing.T) {
+	t.Parallel()
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	srv.InjectFault(emulator.Fault{Op: emulator.OpList, Status: http.StatusTooManyRequests, ResetIn: time.Second})
+	if _, err := newClient(t, srv).ListSigningKeys(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var lists []emulator.Request
+	for _, r := range srv.Requests() {
+		if r.Op == emulator.OpList {
+			lists = append(lists, r)
+		}
+	}
+	if len(lists) != 2 || lists[0].Status != http.StatusTooManyRequests || lists[1].Status != http.StatusOK {
+		t.Fatalf("want a 429 then a 200, got %+v", lists)
+	}
+	// The 429 named a reset second at least one second ahead: the retry
+	// must not arrive before that second began.
+	reset := lists[0].At.Add(time.Second).Truncate(time.Second)
+	if lists[1].At.Before(reset) {
+		t.Fatalf("retried at %s, before the rate limit reset at %s", lists[1].At, reset)
+	}
+}
+
+func TestRateLimitHonoursRetryAfterAndCancellation(t *testing.T) {
+	t.Parallel()
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	srv.InjectFault(emulator.Fault{Op: emulator.OpList, Status: http.StatusTooManyRequests, ResetIn: 20 * time.Second, Times: 5})
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	_, err := newClient(t, srv).ListSigningKeys(ctx)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("want the cancelled context's error while waiting for the reset, got %v", err)
+	}
+	wantCounts(t, srv, map[emulator.Operation]int{emulator.OpList: 1})
+}
+
+func TestRotateNotRetriedAfter500(t *testing.T) {
+	t.Parallel()
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	srv.InjectFault(emulator.Fault{Op: emulator.OpRotate, Status: http.StatusInternalServerError, AfterProcessing: true})
+	_, err := newClient(t, srv).RotateSigningKey(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "cannot rotate the signing key: Auth0 tenant "+srv.Domain()+" answered 500") {
+		t.Fatalf("want the 500 reported, got %v", err)
+	}
+	wantCounts(t, srv, map[emulator.Operation]int{emulator.OpRotate: 1})
+	if n := len(srv.Keys()); n != 3 {
+		t.Fatalf("the tenant rotated %d times, want exactly once", n-2)
+	}
+}
+
+func TestRotateNotRetriedAfterDroppedConnection(t *testing.T) {
+	t.Parallel()
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	srv.InjectFault(emulator.Fault{Op: emulator.OpRotate, Drop: true, AfterProcessing: true})
+	if _, err := newClient(t, srv).RotateSigningKey(context.Background()); err == nil {
+		t.Fatal("want an error for the dropped rotation")
+	}
+	wantCounts(t, srv, map[emulator.Operation]int{emulator.OpRotate: 1})
+}
+
+func TestRotateRetriedAfter429(t *testing.T) {
+	t.Parallel()
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	srv.InjectFault(emulator.Fault{Op: emulator.OpRotate, Status: http.StatusTooManyRequests, RetryAfter: true})
+	if _, err := newClient(t, srv).RotateSigningKey(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	wantCounts(t, srv, map[emulator.Operation]int{emulator.OpRotate: 2})
+	if n := len(srv.Keys()); n != 3 {
+		t.Fatalf("the tenant has %d keys, want 3 after one rotation", n)
+	}
+}
+
+func TestErrorMessages(t *testing.T) {
+	t.Parallel()
+	srv := acctest.StartEmulator(t, emulator.Options{Clients: []emulator.Client{
+		emulator.DefaultClient(),
+		{ID: "reader", Secret: "reader-secret", Scopes: []string{emulator.ScopeRead}},
+	}})
+	ctx := context.Background()
+	reader := newClient(t, srv, func(c *management.Config) { c.ClientID, c.ClientSecret = "reader", "reader-secret" })
+	current, ok := srv.KeyWhere(func(k emulator.Key) bool { return k.Current })
+	if !ok {
+		t.Fatal("no current key")
+	}
+	tests := []struct {
+		name string
+		call func() error
+		want string
+	}{
+		{"401", func() error {
+			_, err := newClient(t, srv, func(c *management.Config) { c.APIToken = "not-a-token" }).ListSigningKeys(ctx)
+			return err
+		}, "cannot list signing keys: Auth0 tenant " + srv.Domain() + " rejected the access token (401: Invalid token.); check api_token, or client_id and client_secret, and that the token is for this tenant"},
+		{"403 rotate", func() error { _, err := reader.RotateSigningKey(ctx); return err },
+			"cannot rotate the signing key: the access token lacks the scope create:signing_keys and update:signing_keys (403: Insufficient scope, expected all of: create:signing_keys,update:signing_keys); grant create:signing_keys and update:signing_keys to the application on the Auth0 Management API"},
+		{"403 revoke", func() error { _, err := reader.RevokeSigningKey(ctx, current.KID); return err },
+			"cannot revoke signing key " + current.KID + ": the access token lacks the scope update:signing_keys (403: Insufficient scope, expected any of: update:signing_keys); grant update:signing_keys to the application on the Auth0 Management API"},
+		{"404", func() error { _, err := newClient(t, srv).GetSigningKey(ctx, "unknownKid123"); return err },
+			`cannot read signing key unknownKid123: the signing key with kid "unknownKid123" does not exist in tenant ` + srv.Domain() + " (404: Signing key not found)"},
+		{"400 revoke current", func() error { _, err := newClient(t, srv).RevokeSigningKey(ctx, current.KID); return err },
+			"cannot revoke signing key " + current.KID + ": Auth0 tenant " + srv.Domain() + " answered 400 (The current or next signing key cannot be revoked.)"},
+		{"wrong secret", func() error {
+			_, err := newClient(t, srv, func(c *management.Config) { c.ClientSecret = "wrong-secret" }).ListSigningKeys(ctx)
+			return err
+		}, "Auth0 tenant " + srv.Domain() + ` rejected the client credentials (401 access_denied: Unauthorized): check client_id ("emulator-client") and client_secret`},
+		{"wrong audience", func() error {
+			_, err := newClient(t, srv, func(c *management.Config) { c.Audience = "https://other.example.com/api/v2/" }).ListSigningKeys(ctx)
+			return err
+		}, "Auth0 tenant " + srv.Domain() + ` does not know the audience "https://other.example.com/api/v2/" (403 access_denied: Service not enabled within domain: https://other.example.com/api/v2/): the audience must be the tenant's Management API identifier, https://TENANT.auth0.com/api/v2/; set audience when domain is a custom domain`},
+	}
+	for _, tc := range tests {
+		err := tc.call()
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("%s:\n got: %v\nwant: %s", tc.name, err, tc.want)
+		}
+		if err != nil && strings.Contains(err.Error(), "wrong-secret") {
+			t.Errorf("%s: the error shows the client secret", tc.name)
+		}
+	}
+	if current, _ := srv.Key(current.KID); current.Revoked {
+		t.Fatal("the current key was revoked")
+	}
+}
+
+func TestInvalidKIDSendsNothing(t *testing.T) {
+	t.Parallel()
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	client := newClient(t, srv)
+	ctx := context.Background()
+	for _, kid := range []string{"", "a/b", "..", "a..b", "kid with space", "kid\n", "tab\tkid", "a%2Fb", "ключ", "x?y", strings.Repeat("a", 257)} {
+		if _, err := client.GetSigningKey(ctx, kid); err == nil {
+			t.Errorf("GetSigningKey(%q) was accepted", kid)
+		}
+		if _, err := client.RevokeSigningKey(ctx, kid); err == nil {
+			t.Errorf("RevokeSigningKey(%q) was accepted", kid)
+		}
+	}
+	if n := len(srv.Requests()); n != 0 {
+		t.Fatalf("invalid kids sent %d requests, want none: %v", n, srv.Requests())
+	}
+	_, err := client.GetSigningKey(ctx, "a/b")
+	if want := `invalid key id "a/b": a kid has only letters, digits and - _ . + = (found '/')`; err.Error() != want {
+		t.Fatalf("got %q, want %q", err, want)
+	}
+}
+
+func TestKIDIsEscapedInThePath(t *testing.T) {
+	t.Parallel()
+	srv := acctest.StartEmulator(t, emulator.Options{Keys: []emulator.KeySpec{
+		{Current: true}, {Next: true}, {KID: "old+key=v1.a_b-c", Previous: true},
+	}})
+	client := newClient(t, srv)
+	key, err := client.GetSigningKey(context.Background(), "old+key=v1.a_b-c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if key.KID != "old+key=v1.a_b-c" {
+		t.Fatalf("got key %q", key.KID)
+	}
+	if _, err := client.RevokeSigningKey(context.Background(), key.KID); err != nil {
+		t.Fatal(err)
+	}
+	if k, _ := srv.Key("old+key=v1.a_b-c"); !k.Revoked {
+		t.Fatal("the key was not revoked")
+	}
+}
+
+func TestUserAgentAndHTTPSOnly(t *testing.T) {
+	t.Parallel()
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	if _, err := newClient(t, srv).ListSigningKeys(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range srv.Requests() {
+		if r.UserAgent != "auth0keys-test" {
+			t.Errorf("%s sent User-Agent %q", r.Op, r.UserAgent)
+		}
+	}
+	if _, err := management.New(management.Config{Domain: "http://" + srv.Domain(), APIToken: "x"}); err == nil {
+		t.Fatal("a URL with a scheme was accepted as the domain")
+	}
+}

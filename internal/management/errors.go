@@ -1,0 +1,108 @@
+package management
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+// APIError is an error answer of the Management API, with Auth0's error body
+// (statusCode, error, message, errorCode) and what the call was doing.
+type APIError struct {
+	StatusCode int
+	ErrorText  string // Auth0's "error", e.g. Forbidden
+	Message    string // Auth0's "message"
+	ErrorCode  string // Auth0's "errorCode", e.g. insufficient_scope
+	// Operation is what the call did, e.g. "list signing keys".
+	Operation string
+	// KID is the key the call was about, if any.
+	KID string
+	// Domain is the tenant's domain.
+	Domain string
+	// RequiredScopes are the scopes the endpoint requires.
+	RequiredScopes []string
+}
+
+func (e *APIError) Error() string {
+	said := e.Message
+	if said == "" {
+		said = e.ErrorText
+	}
+	if said == "" {
+		said = http.StatusText(e.StatusCode)
+	}
+	switch e.StatusCode {
+	case http.StatusUnauthorized:
+		return fmt.Sprintf("cannot %s: Auth0 tenant %s rejected the access token (401: %s); check api_token, or client_id and client_secret, and that the token is for this tenant",
+			e.Operation, e.Domain, said)
+	case http.StatusForbidden:
+		return fmt.Sprintf("cannot %s: the access token lacks the scope %s (403: %s); grant %s to the application on the Auth0 Management API",
+			e.Operation, strings.Join(e.missingScopes(), " and "), said, strings.Join(e.RequiredScopes, " and "))
+	case http.StatusNotFound:
+		if e.KID != "" {
+			return fmt.Sprintf("cannot %s: the signing key with kid %q does not exist in tenant %s (404: %s)", e.Operation, e.KID, e.Domain, said)
+		}
+	case http.StatusTooManyRequests:
+		return fmt.Sprintf("cannot %s: Auth0 tenant %s is rate limiting requests and the retries ran out (429: %s)", e.Operation, e.Domain, said)
+	}
+	return fmt.Sprintf("cannot %s: Auth0 tenant %s answered %d (%s)", e.Operation, e.Domain, e.StatusCode, said)
+}
+
+// missingScopes names the scopes Auth0 says it expected, or else the
+// endpoint's required scopes.
+func (e *APIError) missingScopes() []string {
+	_, listed, found := strings.Cut(e.Message, "expected ")
+	if found {
+		if _, names, ok := strings.Cut(listed, ": "); ok {
+			listed = names
+		}
+		var out []string
+		for _, f := range strings.FieldsFunc(listed, func(r rune) bool { return r == ',' || r == ' ' || r == '.' }) {
+			if strings.Contains(f, ":") {
+				out = append(out, f)
+			}
+		}
+		if len(out) > 0 {
+			return out
+		}
+	}
+	return e.RequiredScopes
+}
+
+// IsNotFound reports whether err is a 404 from the Management API.
+func IsNotFound(err error) bool { return hasStatus(err, http.StatusNotFound) }
+
+// IsBadRequest reports whether err is a 400 from the Management API.
+func IsBadRequest(err error) bool { return hasStatus(err, http.StatusBadRequest) }
+
+func hasStatus(err error, status int) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && apiErr.StatusCode == status
+}
+
+// TokenError is a refusal of the token endpoint.
+type TokenError struct {
+	StatusCode  int
+	Code        string // OAuth error, e.g. access_denied
+	Description string // error_description
+	Domain      string
+	ClientID    string
+	Audience    string
+}
+
+func (e *TokenError) Error() string {
+	said := strings.TrimSpace(e.Code + ": " + e.Description)
+	switch {
+	case e.StatusCode == http.StatusUnauthorized:
+		return fmt.Sprintf("Auth0 tenant %s rejected the client credentials (401 %s): check client_id (%q) and client_secret",
+			e.Domain, said, e.ClientID)
+	case strings.Contains(e.Description, "Service not enabled"):
+		return fmt.Sprintf("Auth0 tenant %s does not know the audience %q (%d %s): the audience must be the tenant's Management API identifier, https://TENANT.auth0.com/api/v2/; set audience when domain is a custom domain",
+			e.Domain, e.Audience, e.StatusCode, said)
+	case e.StatusCode == http.StatusForbidden:
+		return fmt.Sprintf("Auth0 tenant %s refused a token to client_id %q (403 %s): authorize the application for the Auth0 Management API with the client credentials grant",
+			e.Domain, e.ClientID, said)
+	}
+	return fmt.Sprintf("cannot get a Management API token from Auth0 tenant %s (%d %s)", e.Domain, e.StatusCode, said)
+}

@@ -1,0 +1,71 @@
+package management
+
+import (
+	"crypto/rsa"
+	"crypto/sha1" //nolint:gosec // x5t is defined as the SHA-1 thumbprint (RFC 7517).
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/pem"
+	"fmt"
+	"math/big"
+)
+
+// JWK is a public signing key in JSON Web Key form, as a tenant publishes
+// it at /.well-known/jwks.json.
+type JWK struct {
+	Kty string   `json:"kty"`
+	Use string   `json:"use"`
+	Alg string   `json:"alg"`
+	Kid string   `json:"kid"`
+	N   string   `json:"n"`
+	E   string   `json:"e"`
+	X5c []string `json:"x5c"`
+	X5t string   `json:"x5t"`
+}
+
+// JWKS is a JSON Web Key Set.
+type JWKS struct {
+	Keys []JWK `json:"keys"`
+}
+
+// JWK derives the key's JSON Web Key from its certificate.
+func (k SigningKey) JWK() (JWK, error) {
+	block, _ := pem.Decode([]byte(k.Cert))
+	if block == nil || block.Type != "CERTIFICATE" {
+		return JWK{}, fmt.Errorf("signing key %s: cert is not a PEM certificate", k.KID)
+	}
+	cert, err := x509.ParseCertificate(block.Bytes)
+	if err != nil {
+		return JWK{}, fmt.Errorf("signing key %s: %w", k.KID, err)
+	}
+	pub, ok := cert.PublicKey.(*rsa.PublicKey)
+	if !ok {
+		return JWK{}, fmt.Errorf("signing key %s: the certificate's key is %T, not RSA", k.KID, cert.PublicKey)
+	}
+	thumb := sha1.Sum(cert.Raw) //nolint:gosec // x5t
+	enc := base64.RawURLEncoding
+	return JWK{
+		Kty: "RSA", Use: "sig", Alg: "RS256", Kid: k.KID,
+		N:   enc.EncodeToString(pub.N.Bytes()),
+		E:   enc.EncodeToString(big.NewInt(int64(pub.E)).Bytes()),
+		X5c: []string{base64.StdEncoding.EncodeToString(cert.Raw)},
+		X5t: enc.EncodeToString(thumb[:]),
+	}, nil
+}
+
+// PublishedJWKS is the key set a tenant publishes for these keys: every key
+// that is not revoked, in the given order.
+func PublishedJWKS(keys []SigningKey) (JWKS, error) {
+	set := JWKS{Keys: []JWK{}}
+	for _, k := range keys {
+		if k.Revoked {
+			continue
+		}
+		jwk, err := k.JWK()
+		if err != nil {
+			return JWKS{}, err
+		}
+		set.Keys = append(set.Keys, jwk)
+	}
+	return set, nil
+}

@@ -1,0 +1,164 @@
+package management
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"sync"
+)
+
+// Scopes of the signing key endpoints.
+const (
+	ScopeRead   = "read:signing_keys"
+	ScopeCreate = "create:signing_keys"
+	ScopeUpdate = "update:signing_keys"
+)
+
+// SigningKey is an application signing key as the Management API returns it.
+type SigningKey struct {
+	KID          string    `json:"kid"`
+	Cert         string    `json:"cert"`
+	PKCS7        string    `json:"pkcs7"`
+	Fingerprint  string    `json:"fingerprint"`
+	Thumbprint   string    `json:"thumbprint"`
+	Current      bool      `json:"current"`
+	Next         bool      `json:"next"`
+	Previous     bool      `json:"previous"`
+	Revoked      bool      `json:"revoked"`
+	CurrentSince Timestamp `json:"current_since"`
+	CurrentUntil Timestamp `json:"current_until"`
+	RevokedAt    Timestamp `json:"revoked_at"`
+}
+
+// Timestamp is an optional date-time as Auth0 sends it; empty when absent.
+type Timestamp string
+
+// UnmarshalJSON accepts a string, null, or any other JSON value as its text.
+func (t *Timestamp) UnmarshalJSON(b []byte) error {
+	var s *string
+	if err := json.Unmarshal(b, &s); err != nil {
+		*t = Timestamp(b)
+		return nil //nolint:nilerr // a non-string date is kept as written
+	}
+	if s == nil {
+		*t = ""
+	} else {
+		*t = Timestamp(*s)
+	}
+	return nil
+}
+
+// KeyRef names a key, as the rotate and revoke calls return it.
+type KeyRef struct {
+	KID  string `json:"kid"`
+	Cert string `json:"cert"`
+}
+
+// ListSigningKeys returns every signing key of the tenant. Readers share
+// one list: concurrent callers wait for the request in flight, later
+// callers get its answer, and any write through this client discards it.
+func (c *Client) ListSigningKeys(ctx context.Context) ([]SigningKey, error) {
+	return c.keys.get(ctx, func(ctx context.Context) ([]SigningKey, error) {
+		var keys []SigningKey
+		err := c.do(ctx, call{
+			operation: "list signing keys", method: http.MethodGet, path: "/api/v2/keys/signing",
+			scopes: []string{ScopeRead}, repeatable: true, want: http.StatusOK,
+		}, &keys)
+		return keys, err
+	})
+}
+
+// GetSigningKey reads one key by kid from the tenant.
+func (c *Client) GetSigningKey(ctx context.Context, kid string) (SigningKey, error) {
+	var key SigningKey
+	if err := ValidateKID(kid); err != nil {
+		return key, err
+	}
+	err := c.do(ctx, call{
+		operation: "read signing key " + kid, method: http.MethodGet, path: "/api/v2/keys/signing/" + url.PathEscape(kid), kid: kid,
+		scopes: []string{ScopeRead}, repeatable: true, want: http.StatusOK,
+	}, &key)
+	return key, err
+}
+
+// RotateSigningKey makes the next key current and returns the new next key.
+// It is sent once: never again after a 5xx, a timeout or a dropped
+// connection, since a repeated rotation rotates twice.
+func (c *Client) RotateSigningKey(ctx context.Context) (KeyRef, error) {
+	defer c.keys.invalidate()
+	var ref KeyRef
+	err := c.do(ctx, call{
+		operation: "rotate the signing key", method: http.MethodPost, path: "/api/v2/keys/signing/rotate",
+		scopes: []string{ScopeCreate, ScopeUpdate}, repeatable: false, want: http.StatusCreated,
+	}, &ref)
+	return ref, err
+}
+
+// RevokeSigningKey revokes a previous key for good.
+func (c *Client) RevokeSigningKey(ctx context.Context, kid string) (KeyRef, error) {
+	var ref KeyRef
+	if err := ValidateKID(kid); err != nil {
+		return ref, err
+	}
+	defer c.keys.invalidate()
+	err := c.do(ctx, call{
+		operation: "revoke signing key " + kid, method: http.MethodPut, path: "/api/v2/keys/signing/" + url.PathEscape(kid) + "/revoke", kid: kid,
+		scopes: []string{ScopeUpdate}, repeatable: true, want: http.StatusOK,
+	}, &ref)
+	return ref, err
+}
+
+// keyListCache shares one list of keys among the readers of one process.
+type keyListCache struct {
+	mu       sync.Mutex
+	keys     []SigningKey
+	valid    bool
+	inflight *listCall
+}
+
+type listCall struct {
+	done chan struct{}
+	keys []SigningKey
+	err  error
+}
+
+func (c *keyListCache) get(ctx context.Context, fetch func(context.Context) ([]SigningKey, error)) ([]SigningKey, error) {
+	c.mu.Lock()
+	if c.valid {
+		keys := append([]SigningKey(nil), c.keys...)
+		c.mu.Unlock()
+		return keys, nil
+	}
+	if call := c.inflight; call != nil {
+		c.mu.Unlock()
+		select {
+		case <-call.done:
+			return append([]SigningKey(nil), call.keys...), call.err
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	call := &listCall{done: make(chan struct{})}
+	c.inflight = call
+	c.mu.Unlock()
+
+	call.keys, call.err = fetch(ctx)
+
+	c.mu.Lock()
+	if c.inflight == call { // not invalidated meanwhile
+		c.inflight = nil
+		if call.err == nil {
+			c.keys, c.valid = call.keys, true
+		}
+	}
+	c.mu.Unlock()
+	close(call.done)
+	return append([]SigningKey(nil), call.keys...), call.err
+}
+
+func (c *keyListCache) invalidate() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.keys, c.valid, c.inflight = nil, false, nil
+}

@@ -1,0 +1,97 @@
+package management
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// retryingClient builds a client that retries with capped exponential
+// backoff and jitter, and waits out 429s until the rate limit resets. With
+// idempotent false it retries only 429s: the request was not processed.
+func (c *Client) retryingClient(httpClient *http.Client, cfg Config, idempotent bool) *retryablehttp.Client {
+	return &retryablehttp.Client{
+		HTTPClient:   httpClient,
+		Logger:       nil,
+		RetryWaitMin: cfg.RetryWaitMin,
+		RetryWaitMax: cfg.RetryWaitMax,
+		RetryMax:     cfg.MaxRetries,
+		CheckRetry:   retryPolicy(idempotent),
+		Backoff:      backoff,
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+		RequestLogHook: func(_ retryablehttp.Logger, r *http.Request, attempt int) {
+			c.log(r.Context(), "Auth0 request", map[string]any{"method": r.Method, "path": r.URL.EscapedPath(), "attempt": attempt + 1})
+		},
+		ResponseLogHook: func(_ retryablehttp.Logger, r *http.Response) {
+			c.log(r.Request.Context(), "Auth0 response", map[string]any{
+				"method": r.Request.Method, "path": r.Request.URL.EscapedPath(), "status": r.StatusCode,
+				"rate_limit_remaining": r.Header.Get("X-RateLimit-Remaining"),
+			})
+		},
+	}
+}
+
+func retryPolicy(idempotent bool) retryablehttp.CheckRetry {
+	return func(ctx context.Context, resp *http.Response, err error) (bool, error) {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return false, ctxErr
+		}
+		if err != nil {
+			// A request that may have reached the tenant is not sent again
+			// unless it is safe to repeat; certificate errors never heal.
+			var unknownAuthority x509.UnknownAuthorityError
+			var hostname x509.HostnameError
+			var invalid x509.CertificateInvalidError
+			if errors.As(err, &unknownAuthority) || errors.As(err, &hostname) || errors.As(err, &invalid) {
+				return false, err
+			}
+			return idempotent, err
+		}
+		switch {
+		case resp.StatusCode == http.StatusTooManyRequests:
+			return true, nil
+		case idempotent && (resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented):
+			return true, nil
+		}
+		return false, nil
+	}
+}
+
+// backoff waits until X-RateLimit-Reset (or Retry-After) after a 429, and
+// otherwise doubles from minWait with jitter; every wait is at most maxWait.
+func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+	if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
+		if wait, ok := rateLimitWait(resp.Header, time.Now()); ok {
+			return min(wait, maxWait)
+		}
+	}
+	wait := minWait << min(attempt, 16)
+	if wait <= 0 || wait > maxWait {
+		wait = maxWait
+	}
+	// Full jitter on the upper half: spreads retries of parallel readers.
+	return wait/2 + rand.N(wait/2+1) //nolint:gosec // jitter needs no cryptographic randomness
+}
+
+// rateLimitWait is how long a 429 asks to wait: until X-RateLimit-Reset
+// (Unix seconds), or Retry-After seconds.
+func rateLimitWait(h http.Header, now time.Time) (time.Duration, bool) {
+	if reset, err := strconv.ParseInt(h.Get("X-RateLimit-Reset"), 10, 64); err == nil && reset > 0 {
+		wait := time.Unix(reset, 0).Sub(now)
+		if wait < 0 {
+			wait = 0
+		}
+		// Arrive just after the reset, with a little jitter.
+		return wait + 50*time.Millisecond + rand.N(100*time.Millisecond), true //nolint:gosec // jitter
+	}
+	if secs, err := strconv.Atoi(h.Get("Retry-After")); err == nil && secs >= 0 {
+		return time.Duration(secs) * time.Second, true
+	}
+	return 0, false
+}
