@@ -1,0 +1,65 @@
+package acctest
+
+import (
+	"fmt"
+	"os"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/auth0keys/terraform-provider-auth0keys/internal/emulator"
+	"github.com/auth0keys/terraform-provider-auth0keys/internal/provider"
+)
+
+// credentialVariables are cleared for the tests, which configure the
+// provider explicitly; a test that reads them sets them itself.
+var credentialVariables = []string{"AUTH0_DOMAIN", "AUTH0_CLIENT_ID", "AUTH0_CLIENT_SECRET", "AUTH0_API_TOKEN", "AUTH0_AUDIENCE"}
+
+// Main prepares a test binary: it trusts the emulator CA, clears the Auth0
+// variables, and with TF_ACC set points terraform-plugin-testing at the CLI
+// that TerraformCLI finds. Use it from TestMain.
+func Main(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "auth0keys-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	if _, err := TrustEmulatorCA(dir); err != nil {
+		fmt.Fprintln(os.Stderr, "trusting the emulator CA:", err)
+		return 1
+	}
+	for _, v := range credentialVariables {
+		_ = os.Unsetenv(v)
+	}
+	if os.Getenv("TF_ACC") != "" {
+		cli, err := TerraformCLI()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		_ = os.Setenv("TF_ACC_TERRAFORM_PATH", cli)
+		if IsOpenTofu(cli) {
+			_ = os.Setenv("TF_ACC_PROVIDER_HOST", "registry.opentofu.org")
+		}
+	}
+	return m.Run()
+}
+
+// ProviderFactories serve the provider in the test process for
+// terraform-plugin-testing.
+var ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	"auth0keys": providerserver.NewProtocol6WithError(provider.New("test")()),
+}
+
+// ProviderBlock is a provider block for the emulator with its default
+// client's credentials and the given extra arguments.
+func ProviderBlock(srv *emulator.Server, extra ...string) string {
+	c := emulator.DefaultClient()
+	block := fmt.Sprintf("provider \"auth0keys\" {\n  domain        = %q\n  client_id     = %q\n  client_secret = %q\n", srv.Domain(), c.ID, c.Secret)
+	for _, e := range extra {
+		block += "  " + e + "\n"
+	}
+	return block + "}\n"
+}

@@ -1,0 +1,82 @@
+package provider_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/auth0keys/terraform-provider-auth0keys/internal/acctest"
+	"github.com/auth0keys/terraform-provider-auth0keys/internal/emulator"
+)
+
+// These tests run the provider binary as Terraform runs it for users,
+// through a development override, one plan at a time.
+
+func requireAcceptance(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds the provider and runs the Terraform CLI")
+	}
+}
+
+func TestPlan_oneTokenAndOneListForManyReads(t *testing.T) {
+	requireAcceptance(t)
+	t.Parallel()
+	srv := acctest.StartEmulator(t, emulator.Options{Keys: emulator.TenantWithHistory()})
+	var config strings.Builder
+	config.WriteString(acctest.ProviderBlock(srv))
+	for i := range 5 {
+		fmt.Fprintf(&config, "data \"auth0keys_signing_keys\" \"k%d\" {}\n", i)
+	}
+	cli := acctest.ProviderCLI(t, config.String())
+	if _, _, err := cli.Run("plan", "-input=false", "-no-color"); err != nil {
+		t.Fatal(err)
+	}
+	if got := len(srv.Requests()); srv.Count(emulator.OpToken) != 1 || srv.Count(emulator.OpList) != 1 || got != 2 {
+		t.Fatalf("a plan with five reads made %d requests (%d token, %d list), want 2: one token, one list: %v",
+			got, srv.Count(emulator.OpToken), srv.Count(emulator.OpList), srv.Requests())
+	}
+	for _, r := range srv.Requests() {
+		if !strings.HasPrefix(r.UserAgent, "terraform-provider-auth0keys/0.0.0-test (terraform/") {
+			t.Errorf("%s request sent User-Agent %q", r.Op, r.UserAgent)
+		}
+	}
+}
+
+func TestPlan_traceLogsHoldNoSecrets(t *testing.T) {
+	requireAcceptance(t)
+	t.Parallel()
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	apiToken := srv.IssueToken(emulator.AllScopes, time.Hour)
+	cases := map[string]string{
+		"client credentials": acctest.ProviderBlock(srv),
+		"api_token":          fmt.Sprintf("provider \"auth0keys\" {\n  domain    = %q\n  api_token = %q\n}\n", srv.Domain(), apiToken),
+	}
+	for name, provider := range cases {
+		cli := acctest.ProviderCLI(t, provider+keysDataSource+"output \"current\" {\n  value = data.auth0keys_signing_keys.keys.current_kid\n}\n")
+		cli.Env = []string{"TF_LOG=TRACE"}
+		stdout, stderr, err := cli.Run("apply", "-input=false", "-auto-approve", "-no-color")
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		out := stdout + stderr
+		// The run must have logged the provider's requests, or the test
+		// proves nothing.
+		if !strings.Contains(out, "Auth0 request") || !strings.Contains(out, "Auth0 response") {
+			t.Fatalf("%s: the TRACE output has no provider request log", name)
+		}
+		secrets := map[string]string{"client_secret": emulator.DefaultClient().Secret, "api_token": apiToken}
+		for i, tok := range srv.IssuedTokens() {
+			secrets[fmt.Sprintf("access token %d", i)] = tok
+		}
+		for what, secret := range secrets {
+			if strings.Contains(out, secret) {
+				t.Errorf("%s: the TRACE output of terraform apply contains the %s", name, what)
+			}
+		}
+	}
+	if n := len(srv.IssuedTokens()); n < 2 {
+		t.Fatalf("the emulator issued %d tokens, want the test's and the provider's", n)
+	}
+}

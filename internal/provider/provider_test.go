@@ -1,0 +1,211 @@
+package provider_test
+
+import (
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/auth0keys/terraform-provider-auth0keys/internal/acctest"
+	"github.com/auth0keys/terraform-provider-auth0keys/internal/emulator"
+)
+
+const keysDataSource = "data \"auth0keys_signing_keys\" \"keys\" {}\n"
+
+// planFails runs a plan that must fail with the given diagnostic, and
+// checks that nothing reached the tenant.
+func planFails(t *testing.T, srv *emulator.Server, config string, want *regexp.Regexp) {
+	t.Helper()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      config,
+			PlanOnly:    true,
+			ExpectError: want,
+		}},
+	})
+	if srv != nil && len(srv.Requests()) != 0 {
+		t.Fatalf("a configuration error sent %d requests: %v", len(srv.Requests()), srv.Requests())
+	}
+}
+
+func TestProviderConfig_missingDomain(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	planFails(t, srv, `
+provider "auth0keys" {
+  client_id     = "id"
+  client_secret = "secret"
+}
+`+keysDataSource, acctest.Diagnostic("Missing Auth0 domain", `with provider["registry.terraform.io/hashicorp/auth0keys"]`, "Set domain in the provider block or the AUTH0_DOMAIN environment variable to the tenant's host name, such as example.eu.auth0.com."))
+}
+
+func TestProviderConfig_domainIsURL(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	planFails(t, srv, `
+provider "auth0keys" {
+  domain        = "https://example.eu.auth0.com/"
+  client_id     = "id"
+  client_secret = "secret"
+}
+`+keysDataSource, acctest.Diagnostic("Invalid Auth0 domain", `domain = "https://example.eu.auth0.com/"`, `give the tenant's host name only, such as example.eu.auth0.com, not the URL "https://example.eu.auth0.com/".`))
+}
+
+func TestProviderConfig_domainFromEnvironmentIsURL(t *testing.T) {
+	t.Setenv("AUTH0_DOMAIN", "https://example.eu.auth0.com")
+	planFails(t, nil, `
+provider "auth0keys" {
+  api_token = "token"
+}
+`+keysDataSource, acctest.Diagnostic("Invalid Auth0 domain", `The AUTH0_DOMAIN environment variable: give the tenant's host name only, such as example.eu.auth0.com, not the URL "https://example.eu.auth0.com".`))
+}
+
+func TestProviderConfig_noCredentials(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	planFails(t, srv, `
+provider "auth0keys" {
+  domain = "`+srv.Domain()+`"
+}
+`+keysDataSource, acctest.Diagnostic("Missing Auth0 credentials", "Set client_id and client_secret (or AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET), or api_token (or AUTH0_API_TOKEN)."))
+}
+
+func TestProviderConfig_tokenAndClientCredentials(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	planFails(t, srv, acctest.ProviderBlock(srv, `api_token = "token"`)+keysDataSource,
+		acctest.Diagnostic("Conflicting Auth0 credentials", `api_token = "token"`, "Both api_token and client credentials are set in the provider configuration. Use either api_token, or client_id with client_secret."))
+}
+
+func TestProviderConfig_clientIDWithoutSecret(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	planFails(t, srv, `
+provider "auth0keys" {
+  domain    = "`+srv.Domain()+`"
+  client_id = "id"
+}
+`+keysDataSource, acctest.Diagnostic("Missing Auth0 client secret", "client_id is set but client_secret is not: set client_secret (or AUTH0_CLIENT_SECRET) for the client credentials grant."))
+}
+
+func TestProviderConfig_maxRetriesOutOfRange(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	planFails(t, srv, acctest.ProviderBlock(srv, `max_retries = 11`)+keysDataSource,
+		acctest.Diagnostic("max_retries = 11", "Attribute max_retries value must be between 0 and 10, got: 11"))
+}
+
+func TestProviderConfig_fromEnvironment(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	c := emulator.DefaultClient()
+	t.Setenv("AUTH0_DOMAIN", srv.Domain())
+	t.Setenv("AUTH0_CLIENT_ID", c.ID)
+	t.Setenv("AUTH0_CLIENT_SECRET", c.Secret)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: keysDataSource,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.auth0keys_signing_keys.keys", tfjsonpath.New("id"), knownvalue.StringExact(srv.Domain())),
+			},
+		}},
+	})
+}
+
+func TestProviderConfig_configurationWinsOverEnvironment(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	t.Setenv("AUTH0_DOMAIN", "wrong.example.com")
+	t.Setenv("AUTH0_API_TOKEN", "a-token-the-configuration-overrides")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: acctest.ProviderBlock(srv) + keysDataSource,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.auth0keys_signing_keys.keys", tfjsonpath.New("id"), knownvalue.StringExact(srv.Domain())),
+			},
+		}},
+	})
+}
+
+func TestProviderConfig_apiToken(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	token := srv.IssueToken([]string{emulator.ScopeRead}, time.Hour)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+provider "auth0keys" {
+  domain    = "` + srv.Domain() + `"
+  api_token = "` + token + `"
+}
+` + keysDataSource,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.auth0keys_signing_keys.keys", tfjsonpath.New("signing_keys"), knownvalue.ListSizeExact(2)),
+			},
+		}},
+	})
+	if n := srv.Count(emulator.OpToken); n != 0 {
+		t.Fatalf("with api_token the provider asked for %d tokens, want none", n)
+	}
+}
+
+func TestProviderConfig_unknownUntilApply(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	c := emulator.DefaultClient()
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+resource "terraform_data" "tenant" {
+  input = "` + srv.Domain() + `"
+}
+
+provider "auth0keys" {
+  domain        = terraform_data.tenant.output
+  client_id     = "` + c.ID + `"
+  client_secret = "` + c.Secret + `"
+}
+
+data "auth0keys_signing_keys" "keys" {
+  depends_on = [terraform_data.tenant]
+}
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.auth0keys_signing_keys.keys", tfjsonpath.New("id"), knownvalue.StringExact(srv.Domain())),
+			},
+		}},
+	})
+}
+
+func TestProviderConfig_rejectedCredentials(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+provider "auth0keys" {
+  domain        = "` + srv.Domain() + `"
+  client_id     = "emulator-client"
+  client_secret = "not-the-secret"
+}
+` + keysDataSource,
+			ExpectError: acctest.Diagnostic("Cannot list Auth0 signing keys", `rejected the client credentials (401 access_denied: Unauthorized): check client_id ("emulator-client") and client_secret`),
+		}},
+	})
+}
+
+func TestProviderConfig_missingScope(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{Clients: []emulator.Client{{ID: "no-read", Secret: "no-read-secret", Scopes: []string{emulator.ScopeUpdate}}}})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+provider "auth0keys" {
+  domain        = "` + srv.Domain() + `"
+  client_id     = "no-read"
+  client_secret = "no-read-secret"
+}
+` + keysDataSource,
+			ExpectError: acctest.Diagnostic("Cannot list Auth0 signing keys", "cannot list signing keys: the access token lacks the scope read:signing_keys (403: Insufficient scope, expected any of: read:signing_keys); grant read:signing_keys to the application on the Auth0 Management API"),
+		}},
+	})
+}

@@ -1,0 +1,101 @@
+package provider
+
+import (
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/auth0keys/terraform-provider-auth0keys/internal/management"
+)
+
+// signingKeyModel is the per-key attributes the data sources share.
+type signingKeyModel struct {
+	KID          types.String `tfsdk:"kid"`
+	Cert         types.String `tfsdk:"cert"`
+	PKCS7        types.String `tfsdk:"pkcs7"`
+	Fingerprint  types.String `tfsdk:"fingerprint"`
+	Thumbprint   types.String `tfsdk:"thumbprint"`
+	Current      types.Bool   `tfsdk:"current"`
+	Next         types.Bool   `tfsdk:"next"`
+	Previous     types.Bool   `tfsdk:"previous"`
+	Revoked      types.Bool   `tfsdk:"revoked"`
+	CurrentSince types.String `tfsdk:"current_since"`
+	CurrentUntil types.String `tfsdk:"current_until"`
+	RevokedAt    types.String `tfsdk:"revoked_at"`
+}
+
+func newSigningKeyModel(k management.SigningKey) signingKeyModel {
+	return signingKeyModel{
+		KID:          types.StringValue(k.KID),
+		Cert:         types.StringValue(k.Cert),
+		PKCS7:        optionalString(k.PKCS7),
+		Fingerprint:  types.StringValue(k.Fingerprint),
+		Thumbprint:   types.StringValue(k.Thumbprint),
+		Current:      types.BoolValue(k.Current),
+		Next:         types.BoolValue(k.Next),
+		Previous:     types.BoolValue(k.Previous),
+		Revoked:      types.BoolValue(k.Revoked),
+		CurrentSince: optionalString(string(k.CurrentSince)),
+		CurrentUntil: optionalString(string(k.CurrentUntil)),
+		RevokedAt:    optionalString(string(k.RevokedAt)),
+	}
+}
+
+// optionalString is null for a value Auth0 left out.
+func optionalString(s string) types.String {
+	if s == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(s)
+}
+
+// signingKeyAttributes describes the per-key attributes, all computed.
+func signingKeyAttributes() map[string]schema.Attribute {
+	str := func(description string) schema.Attribute {
+		return schema.StringAttribute{Description: description, Computed: true}
+	}
+	flag := func(description string) schema.Attribute {
+		return schema.BoolAttribute{Description: description, Computed: true}
+	}
+	return map[string]schema.Attribute{
+		"kid":           str("The key id, as tokens name it in their `kid` header."),
+		"cert":          str("The key's X.509 certificate in PEM form, with `\\r\\n` line ends as Auth0 returns it."),
+		"pkcs7":         str("The same certificate as PEM PKCS#7; null when Auth0 leaves it out."),
+		"fingerprint":   str("SHA-1 fingerprint of the certificate: uppercase hex pairs joined by colons."),
+		"thumbprint":    str("The same SHA-1 as uppercase hex without colons."),
+		"current":       flag("Whether this is the current key, which signs new tokens."),
+		"next":          flag("Whether this is the next key, which becomes current at the next rotation."),
+		"previous":      flag("Whether this key was current before. Auth0 can mark the current key previous as well."),
+		"revoked":       flag("Whether this key is revoked; tokens it signed no longer validate."),
+		"current_since": str("When the key became current (RFC 3339); null when Auth0 does not say."),
+		"current_until": str("When the key stopped being current (RFC 3339); null when Auth0 does not say."),
+		"revoked_at":    str("When the key was revoked (RFC 3339); null when Auth0 does not say."),
+	}
+}
+
+// configuredClient returns the client the provider configured, or adds an
+// error when it could not be configured yet.
+func configuredClient(providerData any, diags interface{ AddError(string, string) }) *management.Client {
+	client, ok := providerData.(*management.Client)
+	if !ok || client == nil {
+		diags.AddError("Auth0 provider not configured",
+			"The provider configuration has values that are not known until apply, or is incomplete. "+
+				"Give domain and the credentials as known values.")
+		return nil
+	}
+	return client
+}
+
+// dataSourceClient is the Configure step every data source shares.
+func dataSourceClient(req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) *management.Client {
+	if req.ProviderData == nil {
+		return nil // ConfigureProvider has not run yet
+	}
+	if _, ok := req.ProviderData.(*management.Client); !ok {
+		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("expected *management.Client, got %T", req.ProviderData))
+		return nil
+	}
+	return req.ProviderData.(*management.Client)
+}

@@ -1,0 +1,153 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"sort"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/auth0keys/terraform-provider-auth0keys/internal/management"
+)
+
+var _ datasource.DataSourceWithConfigure = (*signingKeysDataSource)(nil)
+
+// NewSigningKeysDataSource returns the auth0keys_signing_keys data source.
+func NewSigningKeysDataSource() datasource.DataSource { return &signingKeysDataSource{} }
+
+type signingKeysDataSource struct {
+	client *management.Client
+}
+
+type signingKeysModel struct {
+	ID           types.String      `tfsdk:"id"`
+	SigningKeys  []signingKeyModel `tfsdk:"signing_keys"`
+	CurrentKID   types.String      `tfsdk:"current_kid"`
+	NextKID      types.String      `tfsdk:"next_kid"`
+	PreviousKIDs []string          `tfsdk:"previous_kids"`
+	RevokedKIDs  []string          `tfsdk:"revoked_kids"`
+	JWKS         types.String      `tfsdk:"jwks"`
+}
+
+func (d *signingKeysDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_signing_keys"
+}
+
+func (d *signingKeysDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		Description: "Lists the tenant's application signing keys: the current key, the next key, previous keys and " +
+			"revoked keys, with the JSON Web Key Set the tenant publishes for them. " +
+			"Requires the Management API scope `read:signing_keys`.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Description: "The tenant's domain.",
+				Computed:    true,
+			},
+			"signing_keys": schema.ListNestedAttribute{
+				Description:  "Every signing key of the tenant, in the order Auth0 lists them.",
+				Computed:     true,
+				NestedObject: schema.NestedAttributeObject{Attributes: signingKeyAttributes()},
+			},
+			"current_kid": schema.StringAttribute{
+				Description: "The kid of the current key, which signs new tokens; null if the tenant has none.",
+				Computed:    true,
+			},
+			"next_kid": schema.StringAttribute{
+				Description: "The kid of the next key, which becomes current at the next rotation; null if none.",
+				Computed:    true,
+			},
+			"previous_kids": schema.ListAttribute{
+				Description: "The kids of previously used keys that are not revoked, most recently retired first: " +
+					"the keys a rotation left behind, which can be revoked once their tokens have expired.",
+				Computed:    true,
+				ElementType: types.StringType,
+			},
+			"revoked_kids": schema.ListAttribute{
+				Description: "The kids of revoked keys, in the order Auth0 lists them.",
+				Computed:    true,
+				ElementType: types.StringType,
+			},
+			"jwks": schema.StringAttribute{
+				Description: "JSON of the JSON Web Key Set the tenant publishes for these keys: every key that is not revoked " +
+					"(`kty`, `use`, `alg`, `kid`, `n`, `e`, `x5c`, `x5t`), so a gateway can trust the next key before a rotation.",
+				Computed: true,
+			},
+		},
+	}
+}
+
+func (d *signingKeysDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.client = dataSourceClient(req, resp)
+}
+
+func (d *signingKeysDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
+	client := configuredClient(d.client, &resp.Diagnostics)
+	if client == nil {
+		return
+	}
+	keys, err := client.ListSigningKeys(ctx)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot list Auth0 signing keys", err.Error())
+		return
+	}
+	state, err := newSigningKeysModel(client.Domain(), keys)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot derive the JSON Web Key Set", err.Error())
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+func newSigningKeysModel(domain string, keys []management.SigningKey) (signingKeysModel, error) {
+	m := signingKeysModel{
+		ID:           types.StringValue(domain),
+		SigningKeys:  make([]signingKeyModel, 0, len(keys)),
+		CurrentKID:   types.StringNull(),
+		NextKID:      types.StringNull(),
+		PreviousKIDs: []string{},
+		RevokedKIDs:  []string{},
+	}
+	var previous []management.SigningKey
+	for _, k := range keys {
+		m.SigningKeys = append(m.SigningKeys, newSigningKeyModel(k))
+		switch {
+		case k.Revoked:
+			m.RevokedKIDs = append(m.RevokedKIDs, k.KID)
+		case k.Current: // decided by the current flag: the current key may be marked previous too
+			m.CurrentKID = types.StringValue(k.KID)
+		case k.Next:
+			m.NextKID = types.StringValue(k.KID)
+		case k.Previous:
+			previous = append(previous, k)
+		}
+	}
+	for _, k := range retiredFirst(previous) {
+		m.PreviousKIDs = append(m.PreviousKIDs, k.KID)
+	}
+	jwks, err := management.PublishedJWKS(keys)
+	if err != nil {
+		return m, err
+	}
+	b, err := json.Marshal(jwks)
+	if err != nil {
+		return m, err
+	}
+	m.JWKS = types.StringValue(string(b))
+	return m, nil
+}
+
+// retiredFirst orders previous keys most recently retired first; keys
+// without current_until keep their order, after the others.
+func retiredFirst(keys []management.SigningKey) []management.SigningKey {
+	out := append([]management.SigningKey(nil), keys...)
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i].CurrentUntil, out[j].CurrentUntil
+		if a == "" || b == "" {
+			return a != "" && b == ""
+		}
+		return a > b
+	})
+	return out
+}

@@ -1,0 +1,183 @@
+package provider_test
+
+import (
+	"crypto/rsa"
+	"crypto/sha1" //nolint:gosec // comparing the x5t thumbprint
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"math/big"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/auth0keys/terraform-provider-auth0keys/internal/acctest"
+	"github.com/auth0keys/terraform-provider-auth0keys/internal/emulator"
+)
+
+func TestSigningKeysDataSource_keysInEveryState(t *testing.T) {
+	now := time.Now().UTC().Truncate(time.Second)
+	day := 24 * time.Hour
+	srv := acctest.StartEmulator(t, emulator.Options{Keys: []emulator.KeySpec{
+		{KID: "oldRevokedNoDates", Previous: true, Revoked: true},
+		{KID: "revokedKey", Previous: true, Revoked: true, CurrentSince: now.Add(-90 * day), CurrentUntil: now.Add(-60 * day), RevokedAt: now.Add(-50 * day)},
+		{KID: "olderPrevious", Previous: true, CurrentSince: now.Add(-60 * day), CurrentUntil: now.Add(-30 * day)},
+		{KID: "newerPrevious", Previous: true, CurrentSince: now.Add(-30 * day), CurrentUntil: now.Add(-10 * day)},
+		{KID: "currentKey", Current: true, CurrentSince: now.Add(-10 * day)},
+		{KID: "nextKey", Next: true},
+	}})
+	// Real tenants can mark the current key previous as well.
+	srv.MarkCurrentAsPrevious(true)
+	stored := srv.Keys()
+	name := "data.auth0keys_signing_keys.keys"
+	key := func(i int, attr string) tfjsonpath.Path {
+		return tfjsonpath.New("signing_keys").AtSliceIndex(i).AtMapKey(attr)
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: acctest.ProviderBlock(srv) + keysDataSource,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(name, tfjsonpath.New("id"), knownvalue.StringExact(srv.Domain())),
+				statecheck.ExpectKnownValue(name, tfjsonpath.New("current_kid"), knownvalue.StringExact("currentKey")),
+				statecheck.ExpectKnownValue(name, tfjsonpath.New("next_kid"), knownvalue.StringExact("nextKey")),
+				statecheck.ExpectKnownValue(name, tfjsonpath.New("previous_kids"), knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.StringExact("newerPrevious"), knownvalue.StringExact("olderPrevious"),
+				})),
+				statecheck.ExpectKnownValue(name, tfjsonpath.New("revoked_kids"), knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.StringExact("oldRevokedNoDates"), knownvalue.StringExact("revokedKey"),
+				})),
+				statecheck.ExpectKnownValue(name, tfjsonpath.New("signing_keys"), knownvalue.ListSizeExact(6)),
+				// The older tenant's key has no dates: null, not "".
+				statecheck.ExpectKnownValue(name, key(0, "current_since"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(name, key(0, "revoked_at"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(name, key(0, "revoked"), knownvalue.Bool(true)),
+				statecheck.ExpectKnownValue(name, key(1, "revoked_at"), knownvalue.StringExact(now.Add(-50*day).Format("2006-01-02T15:04:05.000Z"))),
+				statecheck.ExpectKnownValue(name, key(1, "fingerprint"), knownvalue.StringExact(stored[1].Fingerprint)),
+				statecheck.ExpectKnownValue(name, key(1, "thumbprint"), knownvalue.StringExact(stored[1].Thumbprint)),
+				statecheck.ExpectKnownValue(name, key(1, "cert"), knownvalue.StringExact(stored[1].Cert)),
+				statecheck.ExpectKnownValue(name, key(1, "pkcs7"), knownvalue.StringExact(stored[1].PKCS7)),
+				statecheck.ExpectKnownValue(name, key(4, "current"), knownvalue.Bool(true)),
+				statecheck.ExpectKnownValue(name, key(4, "previous"), knownvalue.Bool(true)),
+				statecheck.ExpectKnownValue(name, key(4, "current_until"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(name, key(5, "next"), knownvalue.Bool(true)),
+				statecheck.ExpectKnownValue(name, key(5, "current_since"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(name, tfjsonpath.New("jwks"), jwksOf(t, stored)),
+			},
+		}},
+	})
+}
+
+func TestSigningKeysDataSource_freshTenantHasNoPreviousKeys(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	name := "data.auth0keys_signing_keys.keys"
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: acctest.ProviderBlock(srv) + keysDataSource,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(name, tfjsonpath.New("previous_kids"), knownvalue.ListSizeExact(0)),
+				statecheck.ExpectKnownValue(name, tfjsonpath.New("revoked_kids"), knownvalue.ListSizeExact(0)),
+				statecheck.ExpectKnownValue(name, tfjsonpath.New("signing_keys"), knownvalue.ListSizeExact(2)),
+			},
+		}},
+	})
+}
+
+func TestSigningKeysDataSource_stableAcrossReads(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{Keys: emulator.TenantWithHistory()})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: acctest.ProviderBlock(srv) + keysDataSource},
+			// An unchanged tenant gives an empty plan.
+			{Config: acctest.ProviderBlock(srv) + keysDataSource, PlanOnly: true},
+		},
+	})
+}
+
+func TestSigningKeysDataSource_survivesRateLimitsAndServerErrors(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	srv.InjectFault(emulator.Fault{Op: emulator.OpToken, Status: http.StatusTooManyRequests, ResetIn: time.Second})
+	srv.InjectFault(emulator.Fault{Op: emulator.OpList, Status: http.StatusServiceUnavailable})
+	srv.InjectFault(emulator.Fault{Op: emulator.OpList, Status: http.StatusTooManyRequests, ResetIn: time.Second})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: acctest.ProviderBlock(srv) + keysDataSource,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.auth0keys_signing_keys.keys", tfjsonpath.New("signing_keys"), knownvalue.ListSizeExact(2)),
+			},
+		}},
+	})
+	faults := 0
+	for _, r := range srv.Requests() {
+		if r.Fault {
+			faults++
+		}
+	}
+	if faults != 3 {
+		t.Fatalf("%d injected faults were served, want 3", faults)
+	}
+}
+
+// jwksOf checks the jwks attribute against the stored keys: every key that
+// is not revoked, with n, e, x5c and x5t derived from its certificate.
+func jwksOf(t *testing.T, keys []emulator.Key) knownvalue.Check {
+	t.Helper()
+	type jwk struct {
+		Kty, Use, Alg, Kid, N, E, X5t string
+		X5c                           []string
+	}
+	var want []jwk
+	for _, k := range keys {
+		if k.Revoked {
+			continue
+		}
+		block, _ := pem.Decode([]byte(k.Cert))
+		cert, err := x509.ParseCertificate(block.Bytes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pub := cert.PublicKey.(*rsa.PublicKey)
+		sum := sha1.Sum(cert.Raw) //nolint:gosec // x5t
+		want = append(want, jwk{
+			Kty: "RSA", Use: "sig", Alg: "RS256", Kid: k.KID,
+			N:   base64.RawURLEncoding.EncodeToString(pub.N.Bytes()),
+			E:   base64.RawURLEncoding.EncodeToString(big.NewInt(int64(pub.E)).Bytes()),
+			X5c: []string{base64.StdEncoding.EncodeToString(cert.Raw)},
+			X5t: base64.RawURLEncoding.EncodeToString(sum[:]),
+		})
+	}
+	return jsonCheck(func(value string) error {
+		var got struct{ Keys []jwk }
+		if err := json.Unmarshal([]byte(value), &got); err != nil {
+			return err
+		}
+		if fmt.Sprint(got.Keys) != fmt.Sprint(want) {
+			return fmt.Errorf("jwks:\n got %v\nwant %v", got.Keys, want)
+		}
+		return nil
+	})
+}
+
+// jsonCheck is a knownvalue.Check over a string attribute.
+type jsonCheck func(string) error
+
+func (c jsonCheck) CheckValue(v any) error {
+	s, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("expected a string, got %T", v)
+	}
+	return c(s)
+}
+
+func (c jsonCheck) String() string { return "JSON check" }
