@@ -137,7 +137,7 @@ func run(terraform string, runs int) error {
 	fmt.Println()
 	check("(b)/(a)", fmt.Sprintf("%.2f", b.Seconds()/a.Seconds()), "<= 4.5", b.Seconds()/a.Seconds() <= 4.5)
 	check("(c)/(a)", fmt.Sprintf("%.2f", c.Seconds()/a.Seconds()), "<= 40", c.Seconds()/a.Seconds() <= 40)
-	check("(d)-(b)", fmt.Sprintf("%.3fs", (d-b).Seconds()), "<= 0.25s", (d - b) <= 250*time.Millisecond)
+	check("(d)-(b)", fmt.Sprintf("%.3fs", (d-b).Seconds()), "<= 0.25s", (d-b) <= 250*time.Millisecond)
 	for _, s := range []*scenario{scenarios[1], scenarios[3]} {
 		check("requests per plan "+s.name[:3], fmt.Sprint(s.reqs), "2 each (token, list)", allEqual(s.reqs, 2))
 	}

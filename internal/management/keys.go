@@ -162,3 +162,23 @@ func (c *keyListCache) invalidate() {
 	defer c.mu.Unlock()
 	c.keys, c.valid, c.inflight = nil, false, nil
 }
+
+// FindSigningKey returns the key with this kid from the shared list, and
+// asks the tenant for it by kid when the list does not hold it (a tenant
+// may leave older revoked keys out). A kid the tenant does not know gives an
+// error for which IsNotFound is true.
+func (c *Client) FindSigningKey(ctx context.Context, kid string) (SigningKey, error) {
+	if err := ValidateKID(kid); err != nil {
+		return SigningKey{}, err
+	}
+	keys, err := c.ListSigningKeys(ctx)
+	if err != nil {
+		return SigningKey{}, err
+	}
+	for _, k := range keys {
+		if k.KID == kid {
+			return k, nil
+		}
+	}
+	return c.GetSigningKey(ctx, kid)
+}
