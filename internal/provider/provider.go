@@ -146,12 +146,16 @@ func nonEmpty(values []string) []string {
 }
 
 func (p *auth0keysProvider) Resources(context.Context) []func() resource.Resource {
-	return nil
+	return []func() resource.Resource{
+		NewSigningKeyRevocationResource,
+		NewSigningKeyRotationResource,
+	}
 }
 
 func (p *auth0keysProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewSigningKeysDataSource,
+		NewSigningKeyDataSource,
 	}
 }
 

@@ -40,7 +40,7 @@ provider "auth0keys" {
   client_id     = "id"
   client_secret = "secret"
 }
-`+keysDataSource, acctest.Diagnostic("Missing Auth0 domain", `with provider["registry.terraform.io/hashicorp/auth0keys"]`, "Set domain in the provider block or the AUTH0_DOMAIN environment variable to the tenant's host name, such as example.eu.auth0.com."))
+`+keysDataSource, acctest.Diagnostic("Missing Auth0 domain", `/hashicorp/auth0keys"],`, "Set domain in the provider block or the AUTH0_DOMAIN environment variable to the tenant's host name, such as example.eu.auth0.com."))
 }
 
 func TestProviderConfig_domainIsURL(t *testing.T) {

@@ -3,7 +3,6 @@ package provider
 import (
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -88,14 +87,15 @@ func configuredClient(providerData any, diags interface{ AddError(string, string
 	return client
 }
 
-// dataSourceClient is the Configure step every data source shares.
-func dataSourceClient(req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) *management.Client {
-	if req.ProviderData == nil {
+// providerClient takes the client from the provider's configure step; nil
+// until the provider is configured.
+func providerClient(providerData any, diags interface{ AddError(string, string) }) *management.Client {
+	if providerData == nil {
 		return nil // ConfigureProvider has not run yet
 	}
-	if _, ok := req.ProviderData.(*management.Client); !ok {
-		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("expected *management.Client, got %T", req.ProviderData))
-		return nil
+	client, ok := providerData.(*management.Client)
+	if !ok {
+		diags.AddError("Unexpected provider data", fmt.Sprintf("expected *management.Client, got %T", providerData))
 	}
-	return req.ProviderData.(*management.Client)
+	return client
 }

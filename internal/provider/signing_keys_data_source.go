@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"encoding/json"
-	"sort"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -79,7 +78,7 @@ func (d *signingKeysDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 }
 
 func (d *signingKeysDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = dataSourceClient(req, resp)
+	d.client = providerClient(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *signingKeysDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -109,22 +108,21 @@ func newSigningKeysModel(domain string, keys []management.SigningKey) (signingKe
 		PreviousKIDs: []string{},
 		RevokedKIDs:  []string{},
 	}
-	var previous []management.SigningKey
 	for _, k := range keys {
 		m.SigningKeys = append(m.SigningKeys, newSigningKeyModel(k))
-		switch {
-		case k.Revoked:
-			m.RevokedKIDs = append(m.RevokedKIDs, k.KID)
-		case k.Current: // decided by the current flag: the current key may be marked previous too
-			m.CurrentKID = types.StringValue(k.KID)
-		case k.Next:
-			m.NextKID = types.StringValue(k.KID)
-		case k.Previous:
-			previous = append(previous, k)
-		}
 	}
-	for _, k := range retiredFirst(previous) {
+	roles := management.Roles(keys)
+	if roles.Current != nil {
+		m.CurrentKID = types.StringValue(roles.Current.KID)
+	}
+	if roles.Next != nil {
+		m.NextKID = types.StringValue(roles.Next.KID)
+	}
+	for _, k := range roles.Previous {
 		m.PreviousKIDs = append(m.PreviousKIDs, k.KID)
+	}
+	for _, k := range roles.Revoked {
+		m.RevokedKIDs = append(m.RevokedKIDs, k.KID)
 	}
 	jwks, err := management.PublishedJWKS(keys)
 	if err != nil {
@@ -136,18 +134,4 @@ func newSigningKeysModel(domain string, keys []management.SigningKey) (signingKe
 	}
 	m.JWKS = types.StringValue(string(b))
 	return m, nil
-}
-
-// retiredFirst orders previous keys most recently retired first; keys
-// without current_until keep their order, after the others.
-func retiredFirst(keys []management.SigningKey) []management.SigningKey {
-	out := append([]management.SigningKey(nil), keys...)
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i].CurrentUntil, out[j].CurrentUntil
-		if a == "" || b == "" {
-			return a != "" && b == ""
-		}
-		return a > b
-	})
-	return out
 }

@@ -1,0 +1,151 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/auth0keys/terraform-provider-auth0keys/internal/management"
+)
+
+var (
+	_ datasource.DataSourceWithConfigure        = (*signingKeyDataSource)(nil)
+	_ datasource.DataSourceWithConfigValidators = (*signingKeyDataSource)(nil)
+)
+
+// NewSigningKeyDataSource returns the auth0keys_signing_key data source.
+func NewSigningKeyDataSource() datasource.DataSource { return &signingKeyDataSource{} }
+
+type signingKeyDataSource struct {
+	client *management.Client
+}
+
+type signingKeyDataModel struct {
+	signingKeyModel
+	ID     types.String `tfsdk:"id"`
+	Status types.String `tfsdk:"status"`
+	JWK    types.String `tfsdk:"jwk"`
+}
+
+const (
+	statusCurrent  = "current"
+	statusNext     = "next"
+	statusPrevious = "previous"
+)
+
+func (d *signingKeyDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_signing_key"
+}
+
+func (d *signingKeyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	attrs := signingKeyAttributes()
+	attrs["kid"] = schema.StringAttribute{
+		Description: "The key id to look up. Exactly one of `kid` or `status` is required.",
+		Optional:    true,
+		Computed:    true,
+		Validators:  []validator.String{kidValidator{}},
+	}
+	attrs["status"] = schema.StringAttribute{
+		Description: "Which key to look up: `current` (signs new tokens), `next` (becomes current at the next rotation) " +
+			"or `previous` (the most recently retired key that is not revoked). Exactly one of `kid` or `status` is required.",
+		Optional:   true,
+		Validators: []validator.String{stringvalidator.OneOf(statusCurrent, statusNext, statusPrevious)},
+	}
+	attrs["id"] = schema.StringAttribute{Description: "The key id.", Computed: true}
+	attrs["jwk"] = schema.StringAttribute{
+		Description: "JSON of the key's JSON Web Key (`kty`, `use`, `alg`, `kid`, `n`, `e`, `x5c`, `x5t`), derived from its certificate.",
+		Computed:    true,
+	}
+	resp.Schema = schema.Schema{
+		Description: "Reads one application signing key, by kid or by status, with its JSON Web Key. " +
+			"Requires the Management API scope `read:signing_keys`.",
+		Attributes: attrs,
+	}
+}
+
+func (d *signingKeyDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
+	return []datasource.ConfigValidator{
+		datasourcevalidator.ExactlyOneOf(path.MatchRoot("kid"), path.MatchRoot("status")),
+	}
+}
+
+func (d *signingKeyDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.client = providerClient(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *signingKeyDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var config signingKeyDataModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	client := configuredClient(d.client, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() || client == nil {
+		return
+	}
+	var key management.SigningKey
+	if !config.KID.IsNull() {
+		var err error
+		key, err = client.FindSigningKey(ctx, config.KID.ValueString())
+		if management.IsNotFound(err) {
+			resp.Diagnostics.AddAttributeError(path.Root("kid"), "Signing key not found",
+				fmt.Sprintf("Auth0 tenant %s has no signing key with kid %q.", client.Domain(), config.KID.ValueString()))
+			return
+		}
+		if err != nil {
+			resp.Diagnostics.AddError("Cannot read the signing key", err.Error())
+			return
+		}
+	} else {
+		keys, err := client.ListSigningKeys(ctx)
+		if err != nil {
+			resp.Diagnostics.AddError("Cannot list Auth0 signing keys", err.Error())
+			return
+		}
+		found := false
+		key, found = keyWithStatus(keys, config.Status.ValueString())
+		if !found {
+			resp.Diagnostics.AddAttributeError(path.Root("status"), "No signing key in that status",
+				fmt.Sprintf("Auth0 tenant %s has no %s signing key.", client.Domain(), describeStatus(config.Status.ValueString())))
+			return
+		}
+	}
+	jwk, err := key.JWK()
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot derive the JSON Web Key", err.Error())
+		return
+	}
+	b, err := json.Marshal(jwk)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot encode the JSON Web Key", err.Error())
+		return
+	}
+	state := signingKeyDataModel{signingKeyModel: newSigningKeyModel(key), ID: types.StringValue(key.KID), Status: config.Status, JWK: types.StringValue(string(b))}
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+// keyWithStatus finds the current, next or most recently retired key.
+func keyWithStatus(keys []management.SigningKey, status string) (management.SigningKey, bool) {
+	roles := management.Roles(keys)
+	switch {
+	case status == statusCurrent && roles.Current != nil:
+		return *roles.Current, true
+	case status == statusNext && roles.Next != nil:
+		return *roles.Next, true
+	case status == statusPrevious && len(roles.Previous) > 0:
+		return roles.Previous[0], true
+	}
+	return management.SigningKey{}, false
+}
+
+func describeStatus(status string) string {
+	if status == statusPrevious {
+		return "previously used key that is not revoked"
+	}
+	return status
+}

@@ -1,0 +1,292 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/auth0keys/terraform-provider-auth0keys/internal/management"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*signingKeyRevocationResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*signingKeyRevocationResource)(nil)
+	_ resource.ResourceWithImportState = (*signingKeyRevocationResource)(nil)
+)
+
+// NewSigningKeyRevocationResource returns the auth0keys_signing_key_revocation resource.
+func NewSigningKeyRevocationResource() resource.Resource { return &signingKeyRevocationResource{} }
+
+type signingKeyRevocationResource struct {
+	client *management.Client
+}
+
+type revocationModel struct {
+	ID           types.String `tfsdk:"id"`
+	KID          types.String `tfsdk:"kid"`
+	GracePeriod  types.String `tfsdk:"grace_period"`
+	Cert         types.String `tfsdk:"cert"`
+	Fingerprint  types.String `tfsdk:"fingerprint"`
+	Thumbprint   types.String `tfsdk:"thumbprint"`
+	CurrentSince types.String `tfsdk:"current_since"`
+	CurrentUntil types.String `tfsdk:"current_until"`
+	RevokedAt    types.String `tfsdk:"revoked_at"`
+}
+
+// describe copies what Auth0 says of the key into the model.
+func (m *revocationModel) describe(k management.SigningKey) {
+	m.ID = types.StringValue(k.KID)
+	m.KID = types.StringValue(k.KID)
+	m.Cert = types.StringValue(k.Cert)
+	m.Fingerprint = types.StringValue(k.Fingerprint)
+	m.Thumbprint = types.StringValue(k.Thumbprint)
+	m.CurrentSince = optionalString(string(k.CurrentSince))
+	m.CurrentUntil = optionalString(string(k.CurrentUntil))
+	m.RevokedAt = optionalString(string(k.RevokedAt))
+}
+
+func (r *signingKeyRevocationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_signing_key_revocation"
+}
+
+func (r *signingKeyRevocationResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	computed := func(description string) schema.Attribute {
+		return schema.StringAttribute{Description: description, Computed: true, PlanModifiers: keep}
+	}
+	resp.Schema = schema.Schema{
+		Description: "Revokes a previously used application signing key, for good: tokens signed with it stop validating " +
+			"and the key can never sign again. The plan names the exact certificate (fingerprint, thumbprint, dates) " +
+			"and refuses, before anything is sent, a kid that does not exist, the current key, the next key, and a key " +
+			"retired less than `grace_period` ago. A key that is already revoked is adopted into state. " +
+			"Destroying the resource only removes it from state: a revocation cannot be undone. " +
+			"Requires the Management API scopes `read:signing_keys` and `update:signing_keys`.",
+		Attributes: map[string]schema.Attribute{
+			"id": computed("The kid of the revoked key."),
+			"kid": schema.StringAttribute{
+				Description:   "The key id of the previously used key to revoke. Changing it revokes another key; the first stays revoked.",
+				Required:      true,
+				Validators:    []validator.String{kidValidator{}},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"grace_period": schema.StringAttribute{
+				Description: "How long the key must have been retired before it may be revoked, as a duration such as `24h` " +
+					"or `720h`: the plan fails while tokens it signed may still be live. Set it to at least your longest token lifetime.",
+				Optional:   true,
+				Validators: []validator.String{durationValidator{}},
+			},
+			"cert":          computed("The revoked key's X.509 certificate in PEM form."),
+			"fingerprint":   computed("SHA-1 fingerprint of the certificate, uppercase hex pairs joined by colons: the key the plan revokes."),
+			"thumbprint":    computed("The same SHA-1 as uppercase hex without colons."),
+			"current_since": computed("When the key became current (RFC 3339); null when Auth0 does not say."),
+			"current_until": computed("When the key stopped being current (RFC 3339); null when Auth0 does not say."),
+			"revoked_at":    computed("When Auth0 revoked the key (RFC 3339), as read at the first refresh after the revocation; null until then, or when Auth0 does not say."),
+		},
+	}
+}
+
+func (r *signingKeyRevocationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = providerClient(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan checks a new revocation against the tenant and puts the key's
+// certificate into the plan, so reviewers see exactly what is revoked.
+func (r *signingKeyRevocationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		resp.Diagnostics.AddWarning("The signing key stays revoked",
+			"Destroying auth0keys_signing_key_revocation only removes it from the Terraform state. "+
+				"Nothing is sent to Auth0: a revoked key cannot be restored.")
+		return
+	}
+	if !req.State.Raw.IsNull() {
+		return // kid changes replace the resource; nothing else reaches Auth0
+	}
+	var plan revocationModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if plan.KID.IsUnknown() || plan.GracePeriod.IsUnknown() || r.client == nil {
+		resp.Diagnostics.AddWarning("Tokens signed with this key will stop validating",
+			"The key to revoke is not known until apply, so this plan cannot show its certificate. "+
+				"It is checked at apply, before the revoke call: the current or next key, or one retired within grace_period, is refused.")
+		return
+	}
+	key, diags := r.checkRevocable(ctx, plan)
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return
+	}
+	revokedAt := plan.RevokedAt
+	plan.describe(key)
+	if !key.Revoked {
+		plan.RevokedAt = revokedAt // unknown: set by the revocation
+		resp.Diagnostics.AddWarning("Tokens signed with this key will stop validating",
+			fmt.Sprintf("Applying this plan revokes signing key %s (fingerprint %s) in Auth0 tenant %s. "+
+				"Tokens it signed stop validating, and the key can never be used again.", key.KID, key.Fingerprint, r.client.Domain()))
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+}
+
+// checkRevocable reads the key and refuses what must not be revoked. A key
+// that is already revoked passes, with a warning that it is adopted.
+func (r *signingKeyRevocationResource) checkRevocable(ctx context.Context, plan revocationModel) (management.SigningKey, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	kid := plan.KID.ValueString()
+	key, err := r.client.FindSigningKey(ctx, kid)
+	switch {
+	case management.IsNotFound(err):
+		diags.AddAttributeError(path.Root("kid"), "Signing key not found",
+			fmt.Sprintf("Auth0 tenant %s has no signing key with kid %q. Check the kid against the auth0keys_signing_keys data source.", r.client.Domain(), kid))
+		return key, diags
+	case err != nil:
+		diags.AddAttributeError(path.Root("kid"), "Cannot read the signing key", err.Error())
+		return key, diags
+	case key.Current:
+		diags.AddAttributeError(path.Root("kid"), "Cannot revoke the current signing key",
+			fmt.Sprintf("%s is the current signing key of tenant %s: it signs every new token. Rotate first "+
+				"(auth0keys_signing_key_rotation), make sure applications have the new key, then revoke %s as the previous key.",
+				kid, r.client.Domain(), kid))
+		return key, diags
+	case key.Next:
+		diags.AddAttributeError(path.Root("kid"), "Cannot revoke the next signing key",
+			fmt.Sprintf("%s is the next signing key of tenant %s, which becomes current at the next rotation. "+
+				"Only previously used keys can be revoked: rotate twice to retire it first.", kid, r.client.Domain()))
+		return key, diags
+	case key.Revoked:
+		diags.AddWarning("The signing key is already revoked",
+			fmt.Sprintf("Signing key %s (fingerprint %s) was revoked already. This plan only records it in the state; nothing is sent to Auth0.",
+				kid, key.Fingerprint))
+		return key, diags
+	}
+	if !plan.GracePeriod.IsNull() {
+		grace, _ := time.ParseDuration(plan.GracePeriod.ValueString())
+		retired, err := time.Parse(time.RFC3339, string(key.CurrentUntil))
+		switch {
+		case key.CurrentUntil == "":
+			diags.AddAttributeError(path.Root("grace_period"), "Cannot check the grace period",
+				fmt.Sprintf("Auth0 does not say when signing key %s stopped being current, so grace_period %s cannot be checked. "+
+					"Remove grace_period once you know the key's tokens have expired.", kid, plan.GracePeriod.ValueString()))
+		case err != nil:
+			diags.AddAttributeError(path.Root("grace_period"), "Cannot check the grace period",
+				fmt.Sprintf("Auth0 gave current_until %q for signing key %s, which is not a date-time.", key.CurrentUntil, kid))
+		case time.Since(retired) < grace:
+			diags.AddAttributeError(path.Root("grace_period"), "The signing key was retired too recently",
+				fmt.Sprintf("Signing key %s stopped being current at %s, %s ago, which is less than grace_period %s: "+
+					"tokens it signed may still be live. Revoke it after %s.",
+					kid, retired.UTC().Format(time.RFC3339), time.Since(retired).Round(time.Minute), plan.GracePeriod.ValueString(),
+					retired.Add(grace).UTC().Format(time.RFC3339)))
+		}
+	}
+	return key, diags
+}
+
+func (r *signingKeyRevocationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan revocationModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || configuredClient(r.client, &resp.Diagnostics) == nil {
+		return
+	}
+	kid := plan.KID.ValueString()
+	if !plan.RevokedAt.IsUnknown() {
+		// Planned as the adoption of a key that was revoked already.
+		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+		return
+	}
+	if plan.Fingerprint.IsUnknown() {
+		// The kid was unknown at plan time: check it now, before revoking.
+		key, diags := r.checkRevocable(ctx, plan)
+		resp.Diagnostics.Append(diags...)
+		if diags.HasError() {
+			return
+		}
+		plan.describe(key)
+		if key.Revoked {
+			resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+			return
+		}
+	}
+	if _, err := r.client.RevokeSigningKey(ctx, kid); err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("kid"), "Cannot revoke the signing key", err.Error())
+		return
+	}
+	// The plan, checked again against the tenant moments ago in this apply,
+	// already describes the key; revoked_at is read at the next refresh, so
+	// a revocation costs no read of its own.
+	plan.RevokedAt = types.StringNull()
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+func (r *signingKeyRevocationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state revocationModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || configuredClient(r.client, &resp.Diagnostics) == nil {
+		return
+	}
+	kid := state.KID.ValueString()
+	key, err := r.client.FindSigningKey(ctx, kid)
+	switch {
+	case management.IsNotFound(err):
+		resp.Diagnostics.AddWarning("The tenant no longer knows this signing key",
+			fmt.Sprintf("Auth0 tenant %s has no signing key %s any more. It can never sign again, so the revocation stays in the state.", r.client.Domain(), kid))
+		return
+	case err != nil:
+		resp.Diagnostics.AddError("Cannot read the signing key", err.Error())
+		return
+	case !key.Revoked:
+		// Not revoked after all: the next plan proposes the revocation again.
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	grace := state.GracePeriod
+	state.describe(key)
+	state.GracePeriod = grace
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+func (r *signingKeyRevocationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	// Only grace_period can change in place; it matters for new revocations only.
+	var plan revocationModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+func (r *signingKeyRevocationResource) Delete(_ context.Context, _ resource.DeleteRequest, resp *resource.DeleteResponse) {
+	resp.Diagnostics.AddWarning("The signing key stays revoked",
+		"auth0keys_signing_key_revocation was removed from the Terraform state only. Nothing was sent to Auth0: a revoked key cannot be restored.")
+}
+
+// ImportState adopts a revocation by kid; a key that is not revoked is refused.
+func (r *signingKeyRevocationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if err := management.ValidateKID(req.ID); err != nil {
+		resp.Diagnostics.AddError("Invalid import ID", "Import a revocation by the key's kid: "+err.Error())
+		return
+	}
+	if configuredClient(r.client, &resp.Diagnostics) == nil {
+		return
+	}
+	key, err := r.client.FindSigningKey(ctx, req.ID)
+	switch {
+	case err != nil:
+		resp.Diagnostics.AddError("Cannot import the revocation", err.Error())
+		return
+	case !key.Revoked:
+		resp.Diagnostics.AddError("The signing key is not revoked",
+			fmt.Sprintf("Signing key %s of tenant %s is not revoked, so there is no revocation to import. "+
+				"To revoke it, declare an auth0keys_signing_key_revocation with kid = %q and apply.", req.ID, r.client.Domain(), req.ID))
+		return
+	}
+	var state revocationModel
+	state.describe(key)
+	state.GracePeriod = types.StringNull()
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}

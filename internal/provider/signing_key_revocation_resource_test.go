@@ -1,0 +1,354 @@
+package provider_test
+
+import (
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/auth0keys/terraform-provider-auth0keys/internal/acctest"
+	"github.com/auth0keys/terraform-provider-auth0keys/internal/emulator"
+)
+
+const revocationName = "auth0keys_signing_key_revocation.old"
+
+func revocation(kid string, extra ...string) string {
+	body := fmt.Sprintf("  kid = %q\n", kid)
+	for _, e := range extra {
+		body += "  " + e + "\n"
+	}
+	return "resource \"auth0keys_signing_key_revocation\" \"old\" {\n" + body + "}\n"
+}
+
+// keyIn returns the stored key the predicate picks, or fails the test.
+func keyIn(t *testing.T, srv *emulator.Server, match func(emulator.Key) bool) emulator.Key {
+	t.Helper()
+	k, ok := srv.KeyWhere(match)
+	if !ok {
+		t.Fatal("no such key in the emulator")
+	}
+	return k
+}
+
+func previousKey(k emulator.Key) bool { return k.Previous && !k.Revoked && !k.Current }
+func revokedKey(k emulator.Key) bool  { return k.Revoked }
+
+// stillRevoked checks after destroy that the key stayed revoked and that
+// the revoke endpoint was called the given number of times in all.
+func stillRevoked(srv *emulator.Server, kid string, revokeCalls int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if k, _ := srv.Key(kid); !k.Revoked {
+			return fmt.Errorf("key %s is not revoked after destroy", kid)
+		}
+		if n := srv.Count(emulator.OpRevoke); n != revokeCalls {
+			return fmt.Errorf("the revoke endpoint got %d calls, want %d", n, revokeCalls)
+		}
+		return nil
+	}
+}
+
+func TestRevocation_revokesPreviousKey(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{Keys: emulator.TenantWithHistory()})
+	prev := keyIn(t, srv, previousKey)
+	config := acctest.ProviderBlock(srv) + revocation(prev.KID)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             stillRevoked(srv, prev.KID, 1),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(revocationName, plancheck.ResourceActionCreate),
+					// The reviewed plan names the exact certificate.
+					plancheck.ExpectKnownValue(revocationName, tfjsonpath.New("fingerprint"), knownvalue.StringExact(prev.Fingerprint)),
+					plancheck.ExpectKnownValue(revocationName, tfjsonpath.New("thumbprint"), knownvalue.StringExact(prev.Thumbprint)),
+					plancheck.ExpectKnownValue(revocationName, tfjsonpath.New("cert"), knownvalue.StringExact(prev.Cert)),
+					plancheck.ExpectKnownValue(revocationName, tfjsonpath.New("current_until"), knownvalue.StringExact(*prev.CurrentUntil)),
+					plancheck.ExpectUnknownValue(revocationName, tfjsonpath.New("revoked_at")),
+				}},
+				Check: func(*terraform.State) error {
+					if k, _ := srv.Key(prev.KID); !k.Revoked {
+						return fmt.Errorf("key %s is not revoked in the tenant", prev.KID)
+					}
+					if n := srv.Count(emulator.OpRevoke); n != 1 {
+						return fmt.Errorf("revoke calls: %d, want 1", n)
+					}
+					return nil
+				},
+			},
+			{
+				// A refresh records revoked_at, and the plan stays empty.
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(revocationName, tfjsonpath.New("revoked_at"), knownvalue.NotNull()),
+					statecheck.ExpectKnownValue(revocationName, tfjsonpath.New("id"), knownvalue.StringExact(prev.KID)),
+				},
+			},
+		},
+	})
+}
+
+func TestRevocation_refusedAtPlan(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{Keys: emulator.TenantWithHistory()})
+	current := keyIn(t, srv, func(k emulator.Key) bool { return k.Current })
+	next := keyIn(t, srv, func(k emulator.Key) bool { return k.Next })
+	cases := []struct {
+		kid  string
+		want []string
+	}{
+		{"noSuchKid123", []string{"Signing key not found", `kid = "noSuchKid123"`, "has no signing key with kid \"noSuchKid123\""}},
+		{current.KID, []string{"Cannot revoke the current signing key", current.KID + " is the current signing key of tenant " + srv.Domain() + ": it signs every new token. Rotate first (auth0keys_signing_key_rotation)"}},
+		{next.KID, []string{"Cannot revoke the next signing key", next.KID + " is the next signing key of tenant " + srv.Domain()}},
+		{"bad/kid", []string{"Invalid key id", `invalid key id "bad/kid": a kid has only letters, digits and - _ . + = (found '/')`}},
+	}
+	for _, tc := range cases {
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: acctest.ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config:      acctest.ProviderBlock(srv) + revocation(tc.kid),
+				ExpectError: acctest.Diagnostic(tc.want...),
+			}},
+		})
+	}
+	if n := srv.Count(emulator.OpRevoke); n != 0 {
+		t.Fatalf("refused plans sent %d revoke calls", n)
+	}
+	for _, k := range srv.Keys() {
+		if k.Revoked != (k.KID == srv.Keys()[0].KID) {
+			t.Fatalf("key %s changed its revocation", k.KID)
+		}
+	}
+}
+
+func TestRevocation_gracePeriod(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{Keys: emulator.TenantWithHistory()})
+	prev := keyIn(t, srv, previousKey) // retired ten days ago
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: acctest.ProviderBlock(srv) + revocation(prev.KID, `grace_period = "720h"`),
+				ExpectError: acctest.Diagnostic("The signing key was retired too recently", `grace_period = "720h"`,
+					"Signing key "+prev.KID+" stopped being current at", "which is less than grace_period 720h: tokens it signed may still be live."),
+			},
+			{
+				Config:      acctest.ProviderBlock(srv) + revocation(prev.KID, `grace_period = "a week"`),
+				ExpectError: acctest.Diagnostic("Invalid duration", `"a week" is not a duration`),
+			},
+			{
+				PreConfig: func() {
+					if n := srv.Count(emulator.OpRevoke); n != 0 {
+						t.Fatalf("refused plans sent %d revoke calls", n)
+					}
+				},
+				Config: acctest.ProviderBlock(srv) + revocation(prev.KID, `grace_period = "24h"`),
+				Check: func(*terraform.State) error {
+					if k, _ := srv.Key(prev.KID); !k.Revoked {
+						return fmt.Errorf("key %s is not revoked", prev.KID)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+func TestRevocation_adoptsRevokedKey(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{Keys: emulator.TenantWithHistory()})
+	revoked := keyIn(t, srv, revokedKey)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             stillRevoked(srv, revoked.KID, 0),
+		Steps: []resource.TestStep{{
+			Config: acctest.ProviderBlock(srv) + revocation(revoked.KID),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectKnownValue(revocationName, tfjsonpath.New("revoked_at"), knownvalue.StringExact(*revoked.RevokedAt)),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(revocationName, tfjsonpath.New("fingerprint"), knownvalue.StringExact(revoked.Fingerprint)),
+			},
+		}},
+	})
+}
+
+func TestRevocation_import(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{Keys: emulator.TenantWithHistory()})
+	revoked := keyIn(t, srv, revokedKey)
+	prev := keyIn(t, srv, previousKey)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				// terraform import by kid.
+				Config:             acctest.ProviderBlock(srv) + revocation(revoked.KID),
+				ResourceName:       revocationName,
+				ImportState:        true,
+				ImportStateId:      revoked.KID,
+				ImportStatePersist: true,
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					if len(states) != 1 || states[0].Attributes["fingerprint"] != revoked.Fingerprint || states[0].Attributes["kid"] != revoked.KID {
+						return fmt.Errorf("imported %v", states)
+					}
+					return nil
+				},
+			},
+			{
+				Config:           acctest.ProviderBlock(srv) + revocation(revoked.KID),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				// A key that is not revoked cannot be imported.
+				Config:        acctest.ProviderBlock(srv) + revocation(revoked.KID) + "resource \"auth0keys_signing_key_revocation\" \"other\" {\n  kid = \"" + prev.KID + "\"\n}\n",
+				ResourceName:  "auth0keys_signing_key_revocation.other",
+				ImportState:   true,
+				ImportStateId: prev.KID,
+				ExpectError:   acctest.Diagnostic("The signing key is not revoked", "Signing key "+prev.KID+" of tenant "+srv.Domain()+" is not revoked, so there is no revocation to import."),
+			},
+		},
+	})
+	if n := srv.Count(emulator.OpRevoke); n != 0 {
+		t.Fatalf("import sent %d revoke calls", n)
+	}
+}
+
+func TestRevocation_importBlock(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{Keys: emulator.TenantWithHistory()})
+	revoked := keyIn(t, srv, revokedKey)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: acctest.ProviderBlock(srv) + revocation(revoked.KID) + "import {\n  to = " + revocationName + "\n  id = \"" + revoked.KID + "\"\n}\n",
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(revocationName, plancheck.ResourceActionNoop),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(revocationName, tfjsonpath.New("revoked_at"), knownvalue.StringExact(*revoked.RevokedAt)),
+			},
+		}},
+	})
+	if n := srv.Count(emulator.OpRevoke); n != 0 {
+		t.Fatalf("an import block sent %d revoke calls", n)
+	}
+}
+
+func TestRevocation_driftWhenKeyIsNotRevoked(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{Keys: emulator.TenantWithHistory()})
+	prev := keyIn(t, srv, previousKey)
+	config := acctest.ProviderBlock(srv) + revocation(prev.KID)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig: func() {
+					srv.ChangeKey(prev.KID, func(k *emulator.Key) { k.Revoked, k.RevokedAt = false, nil })
+				},
+				Config:             config,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				Config: config,
+				Check: func(*terraform.State) error {
+					if n := srv.Count(emulator.OpRevoke); n != 2 {
+						return fmt.Errorf("revoke calls: %d, want 2 (the revocation proposed again)", n)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+func TestRevocation_keyMissingFromListOrUnknownToTenant(t *testing.T) {
+	now := time.Now().UTC()
+	srv := acctest.StartEmulator(t, emulator.Options{Keys: []emulator.KeySpec{
+		{KID: "oldestRevoked", Previous: true, Revoked: true, CurrentUntil: now.Add(-100 * 24 * time.Hour), RevokedAt: now.Add(-90 * 24 * time.Hour)},
+		{KID: "newerRevoked", Previous: true, Revoked: true, CurrentUntil: now.Add(-50 * 24 * time.Hour), RevokedAt: now.Add(-40 * 24 * time.Hour)},
+		{Current: true}, {Next: true},
+	}})
+	config := acctest.ProviderBlock(srv) + revocation("oldestRevoked")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				// The list keeps only the newest revoked key: found by kid.
+				PreConfig: func() { srv.ListRevokedLimit(1) },
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+			},
+			{
+				// The tenant forgot the kid: the revocation stays.
+				PreConfig: func() {
+					srv.ForgetKey("oldestRevoked")
+					srv.ResetRequests()
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(revocationName, tfjsonpath.New("kid"), knownvalue.StringExact("oldestRevoked")),
+				},
+				Check: func(*terraform.State) error {
+					if srv.Count(emulator.OpGet) == 0 {
+						return fmt.Errorf("the key missing from the list was not looked up by kid")
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+func TestRevocation_rateLimitsOnEveryEndpoint(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{Keys: emulator.TenantWithHistory()})
+	prev := keyIn(t, srv, previousKey)
+	for _, op := range []emulator.Operation{emulator.OpToken, emulator.OpList, emulator.OpRevoke} {
+		srv.InjectFault(emulator.Fault{Op: op, Status: http.StatusTooManyRequests, ResetIn: time.Second, Times: 2})
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: acctest.ProviderBlock(srv) + revocation(prev.KID),
+			Check: func(*terraform.State) error {
+				if k, _ := srv.Key(prev.KID); !k.Revoked {
+					return fmt.Errorf("key %s is not revoked", prev.KID)
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+func TestRevocation_missingScope(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{
+		Keys:    emulator.TenantWithHistory(),
+		Clients: []emulator.Client{{ID: emulator.DefaultClient().ID, Secret: emulator.DefaultClient().Secret, Scopes: []string{emulator.ScopeRead}}},
+	})
+	prev := keyIn(t, srv, previousKey)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: acctest.ProviderBlock(srv) + revocation(prev.KID),
+			ExpectError: acctest.Diagnostic("Cannot revoke the signing key",
+				"the access token lacks the scope update:signing_keys (403: Insufficient scope, expected any of: update:signing_keys); grant update:signing_keys to the application"),
+		}},
+	})
+	if k, _ := srv.Key(prev.KID); k.Revoked {
+		t.Fatal("the key was revoked without the scope")
+	}
+}
