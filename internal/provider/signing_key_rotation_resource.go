@@ -261,4 +261,3 @@ func (r *signingKeyRotationResource) Delete(_ context.Context, _ resource.Delete
 	resp.Diagnostics.AddWarning("Destroying a rotation changes nothing in Auth0",
 		"auth0keys_signing_key_rotation was removed from the Terraform state only. The tenant's keys stay as they are.")
 }
-
