@@ -80,3 +80,54 @@ func TestPlan_traceLogsHoldNoSecrets(t *testing.T) {
 		t.Fatalf("the emulator issued %d tokens, want the test's and the provider's", n)
 	}
 }
+
+func TestPlan_twoRequestsForRevocationsAndDataSources(t *testing.T) {
+	requireAcceptance(t)
+	t.Parallel()
+	keys := append(emulator.TenantWithHistory()[:2], emulator.KeySpec{Previous: true}, emulator.KeySpec{Previous: true})
+	keys = append(keys, emulator.TenantWithHistory()[2:]...)
+	srv := acctest.StartEmulator(t, emulator.Options{Keys: keys})
+	var config strings.Builder
+	config.WriteString(acctest.ProviderBlock(srv))
+	for i, k := range srv.Keys()[:3] { // one already revoked, two previous
+		fmt.Fprintf(&config, "resource \"auth0keys_signing_key_revocation\" \"r%d\" {\n  kid = %q\n}\n", i, k.KID)
+	}
+	config.WriteString(keysDataSource + "data \"auth0keys_signing_key\" \"current\" {\n  status = \"current\"\n}\n")
+	cli := acctest.ProviderCLI(t, config.String())
+	if _, _, err := cli.Run("plan", "-input=false", "-no-color"); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(srv.Requests()); n != 2 || srv.Count(emulator.OpToken) != 1 || srv.Count(emulator.OpList) != 1 {
+		t.Fatalf("the plan made %d requests, want 2 (one token, one list): %v", n, srv.Requests())
+	}
+}
+
+func TestApply_requestsForOneRevocation(t *testing.T) {
+	requireAcceptance(t)
+	t.Parallel()
+	srv := acctest.StartEmulator(t, emulator.Options{Keys: emulator.TenantWithHistory()})
+	prev := srv.Keys()[1]
+	cli := acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+fmt.Sprintf("resource \"auth0keys_signing_key_revocation\" \"r\" {\n  kid = %q\n}\n", prev.KID))
+	if _, _, err := cli.Run("apply", "-input=false", "-auto-approve", "-no-color"); err != nil {
+		t.Fatal(err)
+	}
+	if k, _ := srv.Key(prev.KID); !k.Revoked {
+		t.Fatal("the key is not revoked")
+	}
+	if n := len(srv.Requests()); n > 5 || srv.Count(emulator.OpRevoke) != 1 {
+		t.Fatalf("terraform apply of one revocation made %d requests, want at most 5 with one revoke: %v", n, srv.Requests())
+	}
+}
+
+func TestApply_requestsForRotateAndRevoke(t *testing.T) {
+	requireAcceptance(t)
+	t.Parallel()
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	cli := acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+"resource \"auth0keys_signing_key_rotation\" \"r\" {\n  revoke_previous = true\n}\n")
+	if _, _, err := cli.Run("apply", "-input=false", "-auto-approve", "-no-color"); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(srv.Requests()); n > 6 || srv.Count(emulator.OpRotate) != 1 || srv.Count(emulator.OpRevoke) != 1 {
+		t.Fatalf("terraform apply of a rotation with revoke_previous made %d requests, want at most 6 with one rotate and one revoke: %v", n, srv.Requests())
+	}
+}

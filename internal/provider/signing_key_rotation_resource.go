@@ -134,7 +134,8 @@ func (r *signingKeyRotationResource) ModifyPlan(ctx context.Context, req resourc
 	if roles.Current != nil {
 		plan.PreviousKID = types.StringValue(roles.Current.KID)
 		if plan.RevokePrevious.ValueBool() {
-			plan.RevokedKID = plan.PreviousKID
+			// Unknown until the revocation succeeds; previous_kid names the key.
+			plan.RevokedKID = types.StringUnknown()
 			warnRevokePrevious(&resp.Diagnostics, roles.Current.KID)
 		}
 	}
@@ -173,7 +174,7 @@ func (r *signingKeyRotationResource) Create(ctx context.Context, req resource.Cr
 			plan.ID = plan.NextKID
 		}
 	}
-	wantRevoke := !plan.RevokedKID.IsNull() && !plan.RevokedKID.IsUnknown()
+	wantRevoke := plan.RevokePrevious.ValueBool() && !plan.PreviousKID.IsNull()
 	plan.RevokedKID = types.StringNull()
 	// The rotation happened: from here on the state records it, so that no
 	// later plan rotates again.
@@ -250,6 +251,9 @@ func (r *signingKeyRotationResource) Update(ctx context.Context, req resource.Up
 		}
 		kid, ok := r.revokePrevious(ctx, state, &resp.Diagnostics, false)
 		if !ok {
+			// Keep the revocation pending: the next plan proposes it again.
+			state.RevokePrevious, state.Triggers = plan.RevokePrevious, plan.Triggers
+			resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 			return
 		}
 		plan.RevokedKID = types.StringValue(kid)
