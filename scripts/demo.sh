@@ -58,3 +58,13 @@ echo "==> $terraform init"
 "$terraform" init -input=false -no-color >/dev/null
 echo "==> $terraform apply"
 "$terraform" apply -input=false -auto-approve -no-color
+
+echo
+echo "==> The documented procedure, examples/rotate-then-revoke"
+cp -r "$root/examples/rotate-then-revoke" "$work/rotate-then-revoke"
+cd "$work/rotate-then-revoke"
+"$terraform" init -input=false -no-color >/dev/null
+echo "--> step 1: rotate, publish next_kid and jwks"
+"$terraform" apply -input=false -auto-approve -no-color | sed -n '/^Outputs:/,$p' | grep -v '^jwks = '
+echo "--> step 2: revoke the key the rotation retired"
+"$terraform" apply -input=false -auto-approve -no-color -var revoke_previous_key=true | sed -n '/^Outputs:/,$p' | grep -v '^jwks = '
