@@ -56,7 +56,12 @@ var ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
 // ProviderBlock is a provider block for the emulator with its default
 // client's credentials and the given extra arguments.
 func ProviderBlock(srv *emulator.Server, extra ...string) string {
-	c := emulator.DefaultClient()
+	return ProviderBlockFor(srv, emulator.DefaultClient(), extra...)
+}
+
+// ProviderBlockFor is a provider block for the emulator with the given
+// client's credentials and extra arguments.
+func ProviderBlockFor(srv *emulator.Server, c emulator.Client, extra ...string) string {
 	block := fmt.Sprintf("provider \"auth0keys\" {\n  domain        = %q\n  client_id     = %q\n  client_secret = %q\n", srv.Domain(), c.ID, c.Secret)
 	for _, e := range extra {
 		block += "  " + e + "\n"

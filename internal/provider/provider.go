@@ -67,7 +67,7 @@ func (p *auth0keysProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 				Description: "The tenant's domain, a host name only, such as `example.eu.auth0.com` (not a URL). " +
 					"Defaults to the `AUTH0_DOMAIN` environment variable.",
 				Optional:   true,
-				Validators: []validator.String{domainValidator{}},
+				Validators: []validator.String{domainValidator},
 			},
 			"client_id": schema.StringAttribute{
 				Description: "Client ID of a machine-to-machine application authorized for the Auth0 Management API. " +

@@ -181,30 +181,19 @@ func TestProviderConfig_rejectedCredentials(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: `
-provider "auth0keys" {
-  domain        = "` + srv.Domain() + `"
-  client_id     = "emulator-client"
-  client_secret = "not-the-secret"
-}
-` + keysDataSource,
+			Config:      acctest.ProviderBlockFor(srv, emulator.Client{ID: "emulator-client", Secret: "not-the-secret"}) + keysDataSource,
 			ExpectError: acctest.Diagnostic("Cannot list Auth0 signing keys", `rejected the client credentials (401 access_denied: Unauthorized): check client_id ("emulator-client") and client_secret`),
 		}},
 	})
 }
 
 func TestProviderConfig_missingScope(t *testing.T) {
-	srv := acctest.StartEmulator(t, emulator.Options{Clients: []emulator.Client{{ID: "no-read", Secret: "no-read-secret", Scopes: []string{emulator.ScopeUpdate}}}})
+	noRead := emulator.Client{ID: "no-read", Secret: "no-read-secret", Scopes: []string{emulator.ScopeUpdate}}
+	srv := acctest.StartEmulator(t, emulator.Options{Clients: []emulator.Client{noRead}})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: `
-provider "auth0keys" {
-  domain        = "` + srv.Domain() + `"
-  client_id     = "no-read"
-  client_secret = "no-read-secret"
-}
-` + keysDataSource,
+			Config:      acctest.ProviderBlockFor(srv, noRead) + keysDataSource,
 			ExpectError: acctest.Diagnostic("Cannot list Auth0 signing keys", "cannot list signing keys: the access token lacks the scope read:signing_keys (403: Insufficient scope, expected any of: read:signing_keys); grant read:signing_keys to the application on the Auth0 Management API"),
 		}},
 	})

@@ -51,7 +51,7 @@ func (d *signingKeyDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 		Description: "The key id to look up. Exactly one of `kid` or `status` is required.",
 		Optional:    true,
 		Computed:    true,
-		Validators:  []validator.String{kidValidator{}},
+		Validators:  []validator.String{kidValidator},
 	}
 	attrs["status"] = schema.StringAttribute{
 		Description: "Which key to look up: `current` (signs new tokens), `next` (becomes current at the next rotation) " +

@@ -75,14 +75,14 @@ func (r *signingKeyRevocationResource) Schema(_ context.Context, _ resource.Sche
 			"kid": schema.StringAttribute{
 				Description:   "The key id of the previously used key to revoke. Changing it revokes another key; the first stays revoked.",
 				Required:      true,
-				Validators:    []validator.String{kidValidator{}},
+				Validators:    []validator.String{kidValidator},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"grace_period": schema.StringAttribute{
 				Description: "How long the key must have been retired before it may be revoked, as a duration such as `24h` " +
 					"or `720h`: the plan fails while tokens it signed may still be live. Set it to at least your longest token lifetime.",
 				Optional:   true,
-				Validators: []validator.String{durationValidator{}},
+				Validators: []validator.String{durationValidator},
 			},
 			"cert":          computed("The revoked key's X.509 certificate in PEM form."),
 			"fingerprint":   computed("SHA-1 fingerprint of the certificate, uppercase hex pairs joined by colons: the key the plan revokes."),

@@ -10,58 +10,40 @@ import (
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/management"
 )
 
-// domainValidator rejects a domain given as a URL, before anything is sent.
-type domainValidator struct{}
-
-func (domainValidator) Description(context.Context) string {
-	return "must be the tenant's host name, such as example.eu.auth0.com, not a URL"
+// stringCheck rejects a known string value that check refuses, at validate
+// time, before anything is sent to Auth0.
+type stringCheck struct {
+	summary     string // diagnostic summary
+	description string // what a valid value is
+	check       func(string) error
 }
 
-func (v domainValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (c stringCheck) Description(context.Context) string { return c.description }
 
-func (domainValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (c stringCheck) MarkdownDescription(ctx context.Context) string { return c.Description(ctx) }
+
+func (c stringCheck) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if err := management.ValidateDomain(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Auth0 domain", err.Error()+".")
+	if err := c.check(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, c.summary, err.Error()+".")
 	}
 }
 
-// kidValidator rejects a key id that cannot be one, before anything is sent.
-type kidValidator struct{}
+// domainValidator rejects a domain given as a URL.
+var domainValidator = stringCheck{"Invalid Auth0 domain",
+	"must be the tenant's host name, such as example.eu.auth0.com, not a URL", management.ValidateDomain}
 
-func (kidValidator) Description(context.Context) string {
-	return "must be a key id: letters, digits and - _ . + = only"
-}
+// kidValidator rejects a key id that cannot be one.
+var kidValidator = stringCheck{"Invalid key id",
+	"must be a key id: letters, digits and - _ . + = only", management.ValidateKID}
 
-func (v kidValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (kidValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if err := management.ValidateKID(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid key id", err.Error()+".")
-	}
-}
-
-// durationValidator accepts a non-negative Go duration such as 24h or 90m.
-type durationValidator struct{}
-
-func (durationValidator) Description(context.Context) string {
-	return "must be a duration such as 24h, 90m or 720h"
-}
-
-func (v durationValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (durationValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	d, err := time.ParseDuration(req.ConfigValue.ValueString())
-	if err != nil || d < 0 {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
-			fmt.Sprintf("%q is not a duration: use a number with a unit, such as 24h, 90m or 720h (days are written in hours).", req.ConfigValue.ValueString()))
-	}
-}
+// durationValidator accepts a non-negative duration such as 24h or 90m.
+var durationValidator = stringCheck{"Invalid duration", "must be a duration such as 24h, 90m or 720h",
+	func(s string) error {
+		if d, err := time.ParseDuration(s); err != nil || d < 0 {
+			return fmt.Errorf("%q is not a duration: use a number with a unit, such as 24h, 90m or 720h (days are written in hours)", s)
+		}
+		return nil
+	}}
