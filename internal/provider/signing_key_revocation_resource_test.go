@@ -284,11 +284,22 @@ func TestRevocation_keyMissingFromListOrUnknownToTenant(t *testing.T) {
 			{Config: config},
 			{
 				// The list keeps only the newest revoked key: found by kid.
-				PreConfig: func() { srv.ListRevokedLimit(1) },
-				Config:    config,
+				PreConfig: func() {
+					srv.ListRevokedLimit(1)
+					srv.InjectFault(emulator.Fault{Op: emulator.OpGet, Status: http.StatusTooManyRequests, ResetIn: time.Second})
+				},
+				Config: config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectEmptyPlan(),
 				}},
+				Check: func(*terraform.State) error {
+					for _, r := range srv.Requests() {
+						if r.Op == emulator.OpGet && r.Fault {
+							return nil
+						}
+					}
+					return fmt.Errorf("the read by kid never met the injected 429")
+				},
 			},
 			{
 				// The tenant forgot the kid: the revocation stays.

@@ -1,0 +1,136 @@
+package emulator
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// client trusts only the emulator's CA.
+func client(t *testing.T, s *Server) *http.Client {
+	t.Helper()
+	roots := x509.NewCertPool()
+	if !roots.AppendCertsFromPEM(s.CACertPEM()) {
+		t.Fatal("bad CA PEM")
+	}
+	return &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}}}
+}
+
+func start(t *testing.T, opts Options) *Server {
+	t.Helper()
+	s, err := Start(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+func TestTokenEndpointTakesFormJSONAndBasicAuth(t *testing.T) {
+	s := start(t, Options{})
+	c, hc := DefaultClient(), client(t, s)
+	requests := map[string]func() (*http.Response, error){
+		"form": func() (*http.Response, error) {
+			return hc.PostForm(s.URL()+"/oauth/token", url.Values{"grant_type": {"client_credentials"}, "client_id": {c.ID}, "client_secret": {c.Secret}, "audience": {s.Audience()}})
+		},
+		"json": func() (*http.Response, error) {
+			body := `{"grant_type":"client_credentials","client_id":"` + c.ID + `","client_secret":"` + c.Secret + `","audience":"` + s.Audience() + `"}`
+			return hc.Post(s.URL()+"/oauth/token", "application/json", strings.NewReader(body))
+		},
+		"basic": func() (*http.Response, error) {
+			req, _ := http.NewRequest(http.MethodPost, s.URL()+"/oauth/token", strings.NewReader(url.Values{"grant_type": {"client_credentials"}, "audience": {s.Audience()}}.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.SetBasicAuth(c.ID, c.Secret)
+			return hc.Do(req)
+		},
+	}
+	for name, do := range requests {
+		resp, err := do()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var tok struct {
+			AccessToken string `json:"access_token"`
+			TokenType   string `json:"token_type"`
+			ExpiresIn   int    `json:"expires_in"`
+			Scope       string `json:"scope"`
+		}
+		_ = json.NewDecoder(resp.Body).Decode(&tok)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || tok.TokenType != "Bearer" || tok.ExpiresIn != 86400 || strings.Count(tok.AccessToken, ".") != 2 ||
+			tok.Scope != "read:signing_keys create:signing_keys update:signing_keys" {
+			t.Errorf("%s: %d %+v", name, resp.StatusCode, tok)
+		}
+		if resp.Header.Get("X-RateLimit-Limit") == "" || resp.Header.Get("X-RateLimit-Reset") == "" {
+			t.Errorf("%s: no rate-limit headers", name)
+		}
+	}
+}
+
+func TestRotateAndRevokeFollowTheKeyLifecycle(t *testing.T) {
+	s := start(t, Options{Keys: TenantWithHistory()})
+	before := s.Keys()
+	current, next := before[2], before[3]
+	if _, err := s.tenant.revoke(current.KID); err != errNotRevocable {
+		t.Fatalf("revoking the current key: %v", err)
+	}
+	if _, err := s.tenant.revoke(next.KID); err != errNotRevocable {
+		t.Fatalf("revoking the next key: %v", err)
+	}
+	newNext, err := s.tenant.rotate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := s.Keys()
+	if k, _ := s.Key(current.KID); k.Current || !k.Previous || k.CurrentUntil == nil {
+		t.Fatalf("old current key after rotation: %+v", k)
+	}
+	if k, _ := s.Key(next.KID); !k.Current || k.Next || k.CurrentSince == nil {
+		t.Fatalf("old next key after rotation: %+v", k)
+	}
+	if len(after) != len(before)+1 || !after[len(after)-1].Next || after[len(after)-1].KID != newNext.KID {
+		t.Fatalf("no new next key: %+v", after)
+	}
+	revoked, err := s.tenant.revoke(current.KID)
+	if err != nil || !revoked.Revoked || revoked.RevokedAt == nil {
+		t.Fatalf("revoking the previous key: %+v %v", revoked, err)
+	}
+	if len(newNext.KID) != 21 || strings.Trim(newNext.KID, kidAlphabet) != "" {
+		t.Fatalf("kid %q is not shaped like Auth0's", newNext.KID)
+	}
+	if !strings.HasPrefix(newNext.Cert, "-----BEGIN CERTIFICATE-----\r\n") || !strings.HasSuffix(newNext.Cert, "\r\n-----END CERTIFICATE-----") ||
+		!strings.HasPrefix(newNext.PKCS7, "-----BEGIN PKCS7-----\r\n") || len(newNext.Thumbprint) != 40 || len(newNext.Fingerprint) != 59 {
+		t.Fatalf("key material not in Auth0's format: %+v", newNext)
+	}
+}
+
+func TestListQuirks(t *testing.T) {
+	s := start(t, Options{Keys: TenantWithHistory()})
+	s.MarkCurrentAsPrevious(true)
+	s.ListRevokedLimit(1)
+	if _, err := s.AddKey(KeySpec{Previous: true, Revoked: true}); err != nil { // revoked, no date
+		t.Fatal(err)
+	}
+	list := s.tenant.list()
+	if len(list) != 4 {
+		t.Fatalf("list holds %d keys, want 4 with one of two revoked keys hidden", len(list))
+	}
+	for _, k := range list {
+		if k.Current && !k.Previous {
+			t.Fatal("the current key is not marked previous")
+		}
+	}
+	if _, err := s.tenant.get(s.Keys()[4].KID); err != nil {
+		t.Fatalf("a revoked key hidden from the list is not found by kid: %v", err)
+	}
+}
+
+func TestLoopbackOnly(t *testing.T) {
+	if _, err := Start(Options{Addr: "0.0.0.0:0"}); err == nil {
+		t.Fatal("the emulator listened beyond loopback")
+	}
+}
