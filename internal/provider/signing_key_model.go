@@ -74,15 +74,13 @@ func signingKeyAttributes() map[string]schema.Attribute {
 	}
 }
 
-// configuredClient returns the client the provider configured, or adds an
-// error when it could not be configured yet.
-func configuredClient(providerData any, diags interface{ AddError(string, string) }) *management.Client {
-	client, ok := providerData.(*management.Client)
-	if !ok || client == nil {
+// configuredClient returns the client, or adds an error when the provider
+// could not be configured yet.
+func configuredClient(client *management.Client, diags interface{ AddError(string, string) }) *management.Client {
+	if client == nil {
 		diags.AddError("Auth0 provider not configured",
 			"The provider configuration has values that are not known until apply, or is incomplete. "+
 				"Give domain and the credentials as known values.")
-		return nil
 	}
 	return client
 }
