@@ -1,12 +1,14 @@
-# Rotate the signing key every 90 days: a new value of the trigger rotates
-# again (time_rotating comes from the hashicorp/time provider).
-resource "time_rotating" "signing_key" {
-  rotation_days = 90
+# Rotate the signing key on a schedule: a new value of a trigger rotates
+# again. Here the quarter comes from a variable the pipeline sets; a
+# time_rotating resource of the hashicorp/time provider serves as well.
+variable "rotation_quarter" {
+  type    = string
+  default = "2026-Q4"
 }
 
 resource "auth0keys_signing_key_rotation" "scheduled" {
   triggers = {
-    rotation = time_rotating.signing_key.id
+    quarter = var.rotation_quarter
   }
 }
 
