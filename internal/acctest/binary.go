@@ -73,10 +73,9 @@ func lastLines(s string, n int) string {
 }
 
 var (
-	builtOnce     sync.Once
-	builtCLIConf  string
-	builtErr      error
-	builtProvider string
+	builtOnce    sync.Once
+	builtCLIConf string
+	builtErr     error
 )
 
 // ProviderCLI returns a CLI that runs the real provider binary, built once
@@ -89,7 +88,7 @@ func ProviderCLI(t testing.TB, config string) CLI {
 		if builtErr != nil {
 			return
 		}
-		if builtProvider, builtErr = BuildProvider(dir, "0.0.0-test"); builtErr != nil {
+		if _, builtErr = BuildProvider(dir, "0.0.0-test"); builtErr != nil {
 			return
 		}
 		builtCLIConf, builtErr = WriteDevOverride(dir, dir)

@@ -60,7 +60,7 @@ func TestTokenEndpointTakesFormJSONAndBasicAuth(t *testing.T) {
 			Scope       string `json:"scope"`
 		}
 		_ = json.NewDecoder(resp.Body).Decode(&tok)
-		resp.Body.Close()
+		_ = resp.Body.Close()
 		if resp.StatusCode != http.StatusOK || tok.TokenType != "Bearer" || tok.ExpiresIn != 86400 || strings.Count(tok.AccessToken, ".") != 2 ||
 			tok.Scope != "read:signing_keys create:signing_keys update:signing_keys" {
 			t.Errorf("%s: %d %+v", name, resp.StatusCode, tok)

@@ -25,8 +25,8 @@ import (
 const (
 	envDomain       = "AUTH0_DOMAIN"
 	envClientID     = "AUTH0_CLIENT_ID"
-	envClientSecret = "AUTH0_CLIENT_SECRET"
-	envAPIToken     = "AUTH0_API_TOKEN"
+	envClientSecret = "AUTH0_CLIENT_SECRET" //nolint:gosec // a variable's name, not a credential
+	envAPIToken     = "AUTH0_API_TOKEN"     //nolint:gosec // a variable's name, not a credential
 	envAudience     = "AUTH0_AUDIENCE"
 )
 
@@ -199,18 +199,15 @@ func resolveSettings(config providerModel, getenv func(string) string, diags int
 		s.APIToken, s.ClientID, s.ClientSecret = getenv(envAPIToken), getenv(envClientID), getenv(envClientSecret)
 	}
 
-	switch {
-	case s.Domain == "":
+	if s.Domain == "" {
 		diags.AddAttributeError(path.Root("domain"), "Missing Auth0 domain",
 			"Set domain in the provider block or the "+envDomain+" environment variable to the tenant's host name, such as example.eu.auth0.com.")
-	default:
-		if err := management.ValidateDomain(s.Domain); err != nil {
-			where := "domain"
-			if !domainInConfig {
-				where = "The " + envDomain + " environment variable"
-			}
-			diags.AddAttributeError(path.Root("domain"), "Invalid Auth0 domain", where+": "+err.Error()+".")
+	} else if err := management.ValidateDomain(s.Domain); err != nil {
+		where := "domain"
+		if !domainInConfig {
+			where = "The " + envDomain + " environment variable"
 		}
+		diags.AddAttributeError(path.Root("domain"), "Invalid Auth0 domain", where+": "+err.Error()+".")
 	}
 	hasClient := s.ClientID != "" || s.ClientSecret != ""
 	switch {
