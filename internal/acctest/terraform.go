@@ -61,3 +61,22 @@ func isExecutable(p string) bool {
 	info, err := os.Stat(p)
 	return err == nil && !info.IsDir() && info.Mode()&0o111 != 0
 }
+
+// BuiltOPA is where `make opa` builds Open Policy Agent, relative to the
+// repository root.
+const BuiltOPA = ".tools/bin/opa"
+
+// OPA finds the opa binary: the one `make opa` built, else opa on PATH.
+func OPA() (string, error) {
+	root, err := RepoRoot()
+	if err != nil {
+		return "", err
+	}
+	if p := filepath.Join(root, BuiltOPA); isExecutable(p) {
+		return p, nil
+	}
+	if p, err := exec.LookPath("opa"); err == nil {
+		return p, nil
+	}
+	return "", fmt.Errorf("no opa: run `make opa` to build it into %s", BuiltOPA)
+}

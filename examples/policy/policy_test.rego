@@ -1,0 +1,61 @@
+# Runs against plan JSON from real plans, loaded as data.plans.NAME (the
+# policy tests in internal/policy make them against the emulator).
+package auth0keys.policy_test
+
+import rego.v1
+
+import data.auth0keys.emergency_rotation
+import data.auth0keys.fingerprint
+import data.auth0keys.revocation_age
+
+all_denies(plan) := denies if {
+	denies := (revocation_age.deny | emergency_rotation.deny) | fingerprint.deny with input as plan
+}
+
+test_revoking_a_key_retired_days_ago_passes if {
+	count(all_denies(data.plans.old_revocation)) == 0
+}
+
+test_revoking_a_key_retired_hours_ago_is_denied if {
+	denies := revocation_age.deny with input as data.plans.recent_revocation
+	count(denies) == 1
+	some msg in denies
+	contains(msg, "auth0keys_signing_key_revocation.recent revokes signing key")
+	contains(msg, "wait until it has been retired 24 hours")
+}
+
+test_the_age_is_configurable if {
+	denies := revocation_age.deny with input as data.plans.old_revocation with data.config.min_retired_hours as 1000
+	count(denies) == 1
+}
+
+test_adopting_a_revoked_key_is_not_a_revocation if {
+	count(all_denies(data.plans.adoption)) == 0
+}
+
+test_rotate_and_revoke_needs_an_emergency_label if {
+	denies := emergency_rotation.deny with input as data.plans.rotate_and_revoke
+	count(denies) == 1
+	some msg in denies
+	contains(msg, "auth0keys_signing_key_rotation.emergency rotates and revokes")
+}
+
+test_rotate_and_revoke_labelled_emergency_passes if {
+	count(all_denies(data.plans.rotate_and_revoke_emergency)) == 0
+}
+
+test_plain_rotation_passes if {
+	count(all_denies(data.plans.rotation)) == 0
+}
+
+test_revocation_without_a_known_fingerprint_is_denied if {
+	denies := fingerprint.deny with input as data.plans.unknown_kid
+	count(denies) == 1
+	some msg in denies
+	contains(msg, "does not name the certificate it revokes")
+}
+
+test_real_plans_carry_fingerprints if {
+	count(fingerprint.deny) == 0 with input as data.plans.old_revocation
+	count(fingerprint.deny) == 0 with input as data.plans.recent_revocation
+}

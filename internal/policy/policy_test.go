@@ -1,0 +1,93 @@
+package policy_test
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/auth0keys/terraform-provider-auth0keys/internal/acctest"
+	"github.com/auth0keys/terraform-provider-auth0keys/internal/emulator"
+)
+
+func TestMain(m *testing.M) { os.Exit(acctest.Main(m)) }
+
+// TestPolicies makes real plans against the emulator, saves their JSON as
+// data.plans.NAME, and runs `opa test` on examples/policy with them.
+func TestPolicies(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("set TF_ACC=1: runs the Terraform CLI and opa")
+	}
+	opa, err := acctest.OPA()
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UTC()
+	keys := emulator.TenantWithHistory() // revoked, previous retired 10 days ago, current, next
+	keys = append(keys, emulator.KeySpec{KID: "retiredHoursAgo", Previous: true, CurrentSince: now.Add(-5 * 24 * time.Hour), CurrentUntil: now.Add(-2 * time.Hour)})
+	srv := acctest.StartEmulator(t, emulator.Options{Keys: keys})
+	stored := srv.Keys()
+	revoked, tenDays := stored[0].KID, stored[1].KID
+	provider := acctest.ProviderBlock(srv)
+	revocation := func(name, kid string) string {
+		return "resource \"auth0keys_signing_key_revocation\" \"" + name + "\" {\n  kid = " + kid + "\n}\n"
+	}
+	rotateAndRevoke := "variable \"emergency_change\" {\n  type    = bool\n  default = false\n}\n" +
+		"resource \"auth0keys_signing_key_rotation\" \"emergency\" {\n  revoke_previous = true\n}\n"
+	plans := []struct {
+		name, config string
+		args         []string
+	}{
+		{"old_revocation", revocation("old", `"`+tenDays+`"`), nil},
+		{"recent_revocation", revocation("recent", `"retiredHoursAgo"`), nil},
+		{"adoption", revocation("adopted", `"`+revoked+`"`), nil},
+		{"rotation", "resource \"auth0keys_signing_key_rotation\" \"scheduled\" {}\n", nil},
+		{"rotate_and_revoke", rotateAndRevoke, nil},
+		{"rotate_and_revoke_emergency", rotateAndRevoke, []string{"-var", "emergency_change=true"}},
+		{"unknown_kid", "resource \"terraform_data\" \"kid\" {\n  input = \"" + tenDays + "\"\n}\n" + revocation("later", "terraform_data.kid.output"), nil},
+	}
+	data := t.TempDir()
+	for _, p := range plans {
+		cli := acctest.ProviderCLI(t, provider+p.config)
+		args := append([]string{"plan", "-input=false", "-no-color", "-out=plan.bin"}, p.args...)
+		if _, _, err := cli.Run(args...); err != nil {
+			t.Fatalf("%s: %v", p.name, err)
+		}
+		planJSON, _, err := cli.Run("show", "-json", "plan.bin")
+		if err != nil {
+			t.Fatalf("%s: %v", p.name, err)
+		}
+		dir := filepath.Join(data, "plans", p.name)
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "data.json"), []byte(planJSON), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := srv.Count(emulator.OpRevoke) + srv.Count(emulator.OpRotate); n != 0 {
+		t.Fatalf("plans sent %d writes", n)
+	}
+
+	root, err := acctest.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	policies := filepath.Join(root, "examples", "policy")
+	if out, err := exec.Command(opa, "check", "--strict", policies).CombinedOutput(); err != nil {
+		t.Fatalf("opa check --strict: %v\n%s", err, out)
+	}
+	if out, err := exec.Command(opa, "fmt", "--list", policies).CombinedOutput(); err != nil || len(out) > 0 {
+		t.Fatalf("opa fmt: these policies are not formatted (run opa fmt -w): %s %v", out, err)
+	}
+	out, err := exec.Command(opa, "test", "-v", policies, data).CombinedOutput()
+	t.Logf("opa test:\n%s", out)
+	if err != nil {
+		t.Fatalf("opa test failed: %v", err)
+	}
+	if !strings.Contains(string(out), "PASS: 9/9") {
+		t.Fatalf("want all 9 policy tests to run and pass")
+	}
+}
