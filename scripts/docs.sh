@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates docs/ from the schema descriptions, templates/ and examples/
-# with tfplugindocs. The schema comes from the provider built here, through
+# with tfplugindocs, and validates them. The schema comes from the provider built here, through
 # a dev override and the Terraform CLI the tests use: nothing is downloaded.
 set -euo pipefail
 
@@ -34,3 +34,9 @@ sed -i -E 's#"registry\.(terraform\.io|opentofu\.org)/auth0keys/auth0keys"#"auth
 
 cd "$root"
 go tool tfplugindocs generate --provider-name auth0keys --rendered-provider-name "Auth0 Signing Keys" --providers-schema "$work/schema.json"
+# Checks the docs' layout and front matter against the schema.
+if ! out=$(go tool tfplugindocs validate --provider-name auth0keys --providers-schema "$work/schema.json" 2>&1); then
+  echo "$out" | grep -v '\[DEBUG\]'
+  exit 1
+fi
+echo "tfplugindocs validate: docs/ is valid"
