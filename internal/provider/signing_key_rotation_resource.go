@@ -121,25 +121,32 @@ func (r *signingKeyRotationResource) ModifyPlan(ctx context.Context, req resourc
 		resp.Diagnostics.AddError("Cannot list Auth0 signing keys", err.Error())
 		return
 	}
-	roles := management.Roles(keys)
-	if roles.Next == nil {
-		resp.Diagnostics.AddError("The tenant has no next signing key",
-			fmt.Sprintf("Auth0 tenant %s lists no next key, so there is nothing to rotate to.", r.client.Domain()))
+	if err := plan.expectMoves(r.client.Domain(), management.Roles(keys)); err != nil {
+		resp.Diagnostics.AddError("The tenant has no next signing key", err.Error())
 		return
 	}
-	plan.CurrentKID = types.StringValue(roles.Next.KID)
-	plan.ID = plan.CurrentKID
-	plan.PreviousKID = types.StringNull()
 	plan.RevokedKID = types.StringNull()
-	if roles.Current != nil {
-		plan.PreviousKID = types.StringValue(roles.Current.KID)
-		if plan.RevokePrevious.ValueBool() {
-			// Unknown until the revocation succeeds; previous_kid names the key.
-			plan.RevokedKID = types.StringUnknown()
-			warnRevokePrevious(&resp.Diagnostics, roles.Current.KID)
-		}
+	if plan.RevokePrevious.ValueBool() && !plan.PreviousKID.IsNull() {
+		// Unknown until the revocation succeeds; previous_kid names the key.
+		plan.RevokedKID = types.StringUnknown()
+		warnRevokePrevious(&resp.Diagnostics, plan.PreviousKID.ValueString())
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+}
+
+// expectMoves records which keys rotating a tenant with these roles moves:
+// the next key becomes current, the current key becomes previous.
+func (m *rotationModel) expectMoves(domain string, roles management.KeyRoles) error {
+	if roles.Next == nil {
+		return fmt.Errorf("Auth0 tenant %s lists no next key, so there is nothing to rotate to", domain)
+	}
+	m.CurrentKID = types.StringValue(roles.Next.KID)
+	m.ID = m.CurrentKID
+	m.PreviousKID = types.StringNull()
+	if roles.Current != nil {
+		m.PreviousKID = types.StringValue(roles.Current.KID)
+	}
+	return nil
 }
 
 func warnRevokePrevious(diags interface{ AddWarning(string, string) }, kid string) {
@@ -154,6 +161,18 @@ func (r *signingKeyRotationResource) Create(ctx context.Context, req resource.Cr
 	if resp.Diagnostics.HasError() || configuredClient(r.client, &resp.Diagnostics) == nil {
 		return
 	}
+	if plan.CurrentKID.IsUnknown() {
+		// Planned before the provider could be configured: learn now,
+		// before rotating, which keys the rotation moves.
+		keys, err := r.client.ListSigningKeys(ctx)
+		if err == nil {
+			err = plan.expectMoves(r.client.Domain(), management.Roles(keys))
+		}
+		if err != nil {
+			resp.Diagnostics.AddError("Cannot rotate the signing key", err.Error())
+			return
+		}
+	}
 	ref, err := r.client.RotateSigningKey(ctx)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot rotate the signing key", err.Error()+
@@ -162,18 +181,6 @@ func (r *signingKeyRotationResource) Create(ctx context.Context, req resource.Cr
 	}
 	plan.NextKID = types.StringValue(ref.KID)
 	plan.RotatedAt = types.StringValue(time.Now().UTC().Format(time.RFC3339))
-	if plan.CurrentKID.IsUnknown() {
-		// Planned without the provider configured: learn what moved.
-		plan.CurrentKID, plan.PreviousKID, plan.ID = types.StringNull(), types.StringNull(), types.StringNull()
-		if keys, err := r.client.ListSigningKeys(ctx); err == nil {
-			if roles := management.Roles(keys); roles.Current != nil {
-				plan.CurrentKID, plan.ID = types.StringValue(roles.Current.KID), types.StringValue(roles.Current.KID)
-			}
-		}
-		if plan.ID.IsNull() {
-			plan.ID = plan.NextKID
-		}
-	}
 	wantRevoke := plan.RevokePrevious.ValueBool() && !plan.PreviousKID.IsNull()
 	plan.RevokedKID = types.StringNull()
 	// The rotation happened: from here on the state records it, so that no

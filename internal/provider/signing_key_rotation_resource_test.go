@@ -214,3 +214,42 @@ func TestRotation_missingScope(t *testing.T) {
 		t.Fatalf("the tenant rotated without the scope")
 	}
 }
+
+// With the provider configured only at apply, nothing can be read at plan
+// time: the rotation and the revocation check the tenant at apply instead.
+func TestLifecycle_providerKnownOnlyAtApply(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{Keys: emulator.TenantWithHistory()})
+	current := keyIn(t, srv, func(k emulator.Key) bool { return k.Current })
+	prev := keyIn(t, srv, previousKey)
+	c := emulator.DefaultClient()
+	config := fmt.Sprintf(`
+resource "terraform_data" "tenant" {
+  input = %q
+}
+
+provider "auth0keys" {
+  domain        = terraform_data.tenant.output
+  client_id     = %q
+  client_secret = %q
+}
+`, srv.Domain(), c.ID, c.Secret) + rotation("revoke_previous = true") + revocation(prev.KID)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: config,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(rotationName, tfjsonpath.New("previous_kid"), knownvalue.StringExact(current.KID)),
+				statecheck.ExpectKnownValue(rotationName, tfjsonpath.New("revoked_kid"), knownvalue.StringExact(current.KID)),
+				statecheck.ExpectKnownValue(revocationName, tfjsonpath.New("fingerprint"), knownvalue.StringExact(prev.Fingerprint)),
+			},
+			Check: func(*terraform.State) error {
+				for _, kid := range []string{current.KID, prev.KID} {
+					if k, _ := srv.Key(kid); !k.Revoked {
+						return fmt.Errorf("key %s is not revoked", kid)
+					}
+				}
+				return wantCalls(srv, map[emulator.Operation]int{emulator.OpRotate: 1, emulator.OpRevoke: 2})
+			},
+		}},
+	})
+}
