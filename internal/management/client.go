@@ -106,7 +106,6 @@ type call struct {
 	scopes    []string
 	// repeatable is false for requests that must not run twice (rotate).
 	repeatable bool
-	want       int // expected status
 }
 
 // do sends a request and decodes a successful answer into out.
@@ -140,7 +139,7 @@ func (c *Client) do(ctx context.Context, req call, out any) error {
 	if err != nil {
 		return fmt.Errorf("cannot %s: reading the answer: %w", req.operation, err)
 	}
-	if resp.StatusCode != req.want && (resp.StatusCode < 200 || resp.StatusCode > 299) {
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return c.apiError(req, resp.StatusCode, body)
 	}
 	if out == nil {

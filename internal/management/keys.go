@@ -63,7 +63,7 @@ func (c *Client) ListSigningKeys(ctx context.Context) ([]SigningKey, error) {
 		var keys []SigningKey
 		err := c.do(ctx, call{
 			operation: "list signing keys", method: http.MethodGet, path: "/api/v2/keys/signing",
-			scopes: []string{ScopeRead}, repeatable: true, want: http.StatusOK,
+			scopes: []string{ScopeRead}, repeatable: true,
 		}, &keys)
 		return keys, err
 	})
@@ -77,7 +77,7 @@ func (c *Client) GetSigningKey(ctx context.Context, kid string) (SigningKey, err
 	}
 	err := c.do(ctx, call{
 		operation: "read signing key " + kid, method: http.MethodGet, path: "/api/v2/keys/signing/" + url.PathEscape(kid), kid: kid,
-		scopes: []string{ScopeRead}, repeatable: true, want: http.StatusOK,
+		scopes: []string{ScopeRead}, repeatable: true,
 	}, &key)
 	return key, err
 }
@@ -90,7 +90,7 @@ func (c *Client) RotateSigningKey(ctx context.Context) (KeyRef, error) {
 	var ref KeyRef
 	err := c.do(ctx, call{
 		operation: "rotate the signing key", method: http.MethodPost, path: "/api/v2/keys/signing/rotate",
-		scopes: []string{ScopeCreate, ScopeUpdate}, repeatable: false, want: http.StatusCreated,
+		scopes: []string{ScopeCreate, ScopeUpdate}, repeatable: false,
 	}, &ref)
 	return ref, err
 }
@@ -104,7 +104,7 @@ func (c *Client) RevokeSigningKey(ctx context.Context, kid string) (KeyRef, erro
 	defer c.keys.invalidate()
 	err := c.do(ctx, call{
 		operation: "revoke signing key " + kid, method: http.MethodPut, path: "/api/v2/keys/signing/" + url.PathEscape(kid) + "/revoke", kid: kid,
-		scopes: []string{ScopeUpdate}, repeatable: true, want: http.StatusOK,
+		scopes: []string{ScopeUpdate}, repeatable: true,
 	}, &ref)
 	return ref, err
 }
