@@ -169,12 +169,7 @@ func (s *Server) Keys() []Key {
 
 // Key returns one stored key by kid.
 func (s *Server) Key(kid string) (Key, bool) {
-	for _, k := range s.Keys() {
-		if k.KID == kid {
-			return k, true
-		}
-	}
-	return Key{}, false
+	return s.KeyWhere(func(k Key) bool { return k.KID == kid })
 }
 
 // KeyWhere returns the first stored key the predicate accepts.

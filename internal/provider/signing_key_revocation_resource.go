@@ -247,9 +247,7 @@ func (r *signingKeyRevocationResource) Read(ctx context.Context, req resource.Re
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	grace := state.GracePeriod
-	state.describe(key)
-	state.GracePeriod = grace
+	state.describe(key) // grace_period is configuration: describe leaves it
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 
@@ -287,6 +285,5 @@ func (r *signingKeyRevocationResource) ImportState(ctx context.Context, req reso
 	}
 	var state revocationModel
 	state.describe(key)
-	state.GracePeriod = types.StringNull()
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }

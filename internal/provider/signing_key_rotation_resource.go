@@ -237,11 +237,9 @@ func (r *signingKeyRotationResource) revokePrevious(ctx context.Context, m rotat
 	return kid, true
 }
 
-func (r *signingKeyRotationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	// A rotation is an event: the state is its record, and nothing is read.
-	var state rotationModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+// Read keeps the prior state, with which the framework fills the response:
+// a rotation is an event, the state is its record, and nothing is read.
+func (r *signingKeyRotationResource) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {
 }
 
 func (r *signingKeyRotationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
