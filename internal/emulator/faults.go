@@ -8,23 +8,33 @@ import (
 // Fault is an answer the emulator gives instead of the real one.
 type Fault struct {
 	// Op the fault applies to; every operation when empty.
-	Op Operation
+	Op Operation `json:"op,omitempty"`
 	// Times is how many matching requests get the fault; 1 when zero.
-	Times int
+	Times int `json:"times,omitempty"`
 	// Status to answer with (429, 500, 503...). Ignored when Drop is set.
-	Status int
+	Status int `json:"status,omitempty"`
 	// ResetIn sets X-RateLimit-Reset that far ahead on a 429.
-	ResetIn time.Duration
+	ResetIn time.Duration `json:"reset_in,omitempty"`
 	// RetryAfter also sends a Retry-After header (seconds) on a 429.
-	RetryAfter bool
+	RetryAfter bool `json:"retry_after,omitempty"`
 	// Drop closes the connection without an answer.
-	Drop bool
-	// AfterProcessing carries out the operation before answering with the
-	// fault, as when a tenant commits a change and the answer is lost.
-	AfterProcessing bool
-	// Delay holds the answer this long.
-	Delay time.Duration
+	Drop bool `json:"drop,omitempty"`
+	// Unreadable answers with the operation's own status and a body that
+	// is not JSON, as a proxy's error page might.
+	Unreadable bool `json:"unreadable,omitempty"`
+	// AfterProcessing carries out the operation before the fault answers,
+	// as when a tenant commits a change and the answer is lost. The work
+	// stands whatever the client does meanwhile.
+	AfterProcessing bool `json:"after_processing,omitempty"`
+	// Delay holds the answer this long: before the operation runs, or with
+	// AfterProcessing after it ran. A client that gives up during a delay
+	// before processing leaves the tenant as it was.
+	Delay time.Duration `json:"delay,omitempty"`
 }
+
+// answers reports whether the fault replaces the answer; a fault that only
+// delays lets the real answer through.
+func (f Fault) answers() bool { return f.Status != 0 || f.Drop || f.Unreadable }
 
 type faultSet struct {
 	mu      sync.Mutex

@@ -29,6 +29,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /api/v2/keys/signing/rotate", s.endpoint(OpRotate, []string{ScopeCreate, ScopeUpdate}, s.rotateKey))
 	mux.Handle("GET /api/v2/keys/signing/{kid}", s.endpoint(OpGet, []string{ScopeRead}, s.getKey))
 	mux.Handle("PUT /api/v2/keys/signing/{kid}/revoke", s.endpoint(OpRevoke, []string{ScopeUpdate}, s.revokeKey))
+	s.adminRoutes(mux)
 	mux.Handle("/", s.endpoint(OpUnknown, nil, func(w http.ResponseWriter, _ *http.Request) {
 		apiError(w, http.StatusNotFound, "Not Found", "Not Found", "")
 	}))
@@ -45,26 +46,21 @@ func (s *Server) endpoint(op Operation, scopes []string, serve http.HandlerFunc)
 			entry.Status = rec.status
 			s.log.add(entry)
 		}()
-
 		fault, latency := s.faults.next(op)
 		if fault != nil {
 			entry.Fault = true
-			latency += fault.Delay
-		}
-		if latency > 0 {
-			select {
-			case <-time.After(latency):
-			case <-r.Context().Done():
-				return
+			if !fault.AfterProcessing {
+				latency += fault.Delay
 			}
 		}
-
+		if !wait(r, latency) {
+			return // the client left before anything was done
+		}
 		limit, remaining, reset := s.limits.take(time.Now())
 		h := w.Header()
 		h.Set("X-RateLimit-Limit", strconv.Itoa(limit))
-
-		if fault != nil && !fault.AfterProcessing {
-			s.serveFault(rec, *fault, reset)
+		if fault != nil && !fault.AfterProcessing && fault.answers() {
+			s.serveFault(rec, *fault, reset, http.StatusOK)
 			return
 		}
 		h.Set("X-RateLimit-Remaining", strconv.Itoa(remaining))
@@ -72,18 +68,44 @@ func (s *Server) endpoint(op Operation, scopes []string, serve http.HandlerFunc)
 		if scopes != nil && !s.authorize(rec, r, scopes) {
 			return
 		}
-		if fault != nil {
-			serve(discardingWriter{}, r)
-			s.serveFault(rec, *fault, reset)
+		if fault == nil || !fault.AfterProcessing {
+			serve(rec, r)
 			return
 		}
-		serve(rec, r)
+		// The work is done now; the answer is late, lost or garbled.
+		done := &capturedAnswer{header: http.Header{}}
+		serve(done, r)
+		wait(r, fault.Delay)
+		if fault.answers() {
+			s.serveFault(rec, *fault, reset, done.status)
+			return
+		}
+		done.replay(rec)
 	})
 }
 
-func (s *Server) serveFault(w *statusRecorder, f Fault, reset int64) {
+// wait holds an answer for d, and reports false when the client left first.
+func wait(r *http.Request, d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	select {
+	case <-time.After(d):
+		return true
+	case <-r.Context().Done():
+		return false
+	}
+}
+
+func (s *Server) serveFault(w *statusRecorder, f Fault, reset int64, realStatus int) {
 	if f.Drop {
 		panic(http.ErrAbortHandler)
+	}
+	if f.Unreadable {
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(realStatus)
+		_, _ = w.Write([]byte("<html><body>upstream answer lost</body></html>"))
+		return
 	}
 	if f.Status == http.StatusTooManyRequests {
 		if f.ResetIn > 0 {
@@ -157,13 +179,8 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		oauthError(w, http.StatusForbidden, "unauthorized_client", "Grant type '"+p.GrantType+"' not allowed for the client.")
 		return
 	}
-	var client *Client
-	for i := range s.clients {
-		if s.clients[i].ID == p.ClientID && s.clients[i].Secret == p.ClientSecret {
-			client = &s.clients[i]
-		}
-	}
-	if client == nil {
+	client, ok := s.client(p.ClientID, p.ClientSecret)
+	if !ok {
 		oauthError(w, http.StatusUnauthorized, "access_denied", "Unauthorized")
 		return
 	}
@@ -241,9 +258,25 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-// discardingWriter lets an operation run when its answer is replaced by a fault.
-type discardingWriter struct{}
+// capturedAnswer holds an operation's answer while a fault decides what
+// the client gets instead.
+type capturedAnswer struct {
+	header http.Header
+	status int
+	body   []byte
+}
 
-func (discardingWriter) Header() http.Header         { return http.Header{} }
-func (discardingWriter) Write(b []byte) (int, error) { return len(b), nil }
-func (discardingWriter) WriteHeader(int)             {}
+func (c *capturedAnswer) Header() http.Header { return c.header }
+func (c *capturedAnswer) Write(b []byte) (int, error) {
+	c.body = append(c.body, b...)
+	return len(b), nil
+}
+func (c *capturedAnswer) WriteHeader(status int) { c.status = status }
+
+func (c *capturedAnswer) replay(w http.ResponseWriter) {
+	for k, v := range c.header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(c.status)
+	_, _ = w.Write(c.body)
+}

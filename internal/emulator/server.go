@@ -51,17 +51,18 @@ func DefaultClient() Client {
 
 // Server is a running emulated tenant.
 type Server struct {
-	ca       *CA
-	listener net.Listener
-	http     *http.Server
-	tenant   *tenant
-	clients  []Client
-	tokenTTL time.Duration
-	tokens   *tokenStore
-	limits   *rateLimiter
-	faults   *faultSet
-	log      *requestLog
-	done     chan struct{}
+	ca        *CA
+	listener  net.Listener
+	http      *http.Server
+	tenant    *tenant
+	clientsMu sync.Mutex
+	clients   []Client
+	tokenTTL  time.Duration
+	tokens    *tokenStore
+	limits    *rateLimiter
+	faults    *faultSet
+	log       *requestLog
+	done      chan struct{}
 }
 
 // Start creates a tenant and serves it over HTTPS until Close.
@@ -205,6 +206,53 @@ func (s *Server) MarkCurrentAsPrevious(on bool) {
 	s.tenant.mu.Lock()
 	defer s.tenant.mu.Unlock()
 	s.tenant.currentAlsoPrevious = on
+}
+
+// client returns the registered client with these credentials.
+func (s *Server) client(id, secret string) (Client, bool) {
+	s.clientsMu.Lock()
+	defer s.clientsMu.Unlock()
+	for _, c := range s.clients {
+		if c.ID == id && c.Secret == secret {
+			return c, true
+		}
+	}
+	return Client{}, false
+}
+
+// SetClientScopes changes the scopes a registered client's next tokens
+// carry, as granting or removing them in the dashboard would. It reports
+// false for an unknown client.
+func (s *Server) SetClientScopes(id string, scopes []string) bool {
+	s.clientsMu.Lock()
+	defer s.clientsMu.Unlock()
+	for i := range s.clients {
+		if s.clients[i].ID == id {
+			s.clients[i].Scopes = append([]string(nil), scopes...)
+			return true
+		}
+	}
+	return false
+}
+
+// Rotate rotates the tenant's signing key outside the Management API, as
+// the dashboard does, and returns the new next key. The request log does
+// not record it; Rotations counts it.
+func (s *Server) Rotate() (Key, error) { return s.tenant.rotate() }
+
+// Rotations is how many rotations the tenant carried out, through the API
+// or out of band.
+func (s *Server) Rotations() int {
+	s.tenant.mu.Lock()
+	defer s.tenant.mu.Unlock()
+	return s.tenant.rotations
+}
+
+// Revocations is how many keys the tenant revoked.
+func (s *Server) Revocations() int {
+	s.tenant.mu.Lock()
+	defer s.tenant.mu.Unlock()
+	return s.tenant.revocations
 }
 
 // IssueToken makes an access token with the given scopes, as a user would

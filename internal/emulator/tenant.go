@@ -78,6 +78,8 @@ type tenant struct {
 	// currentAlsoPrevious marks the current key "previous": true in answers,
 	// a quirk seen on real tenants.
 	currentAlsoPrevious bool
+	// rotations and revocations count the changes the tenant carried out.
+	rotations, revocations int
 }
 
 func newTenant(name string, specs []KeySpec) (*tenant, error) {
@@ -196,6 +198,7 @@ func (t *tenant) rotate() (Key, error) {
 	}
 	next.Next, next.Current = false, true
 	next.CurrentSince = timestamp(now)
+	t.rotations++
 	k := &Key{KID: newKID(), Cert: mat.certPEM, PKCS7: mat.pkcs7PEM, Fingerprint: mat.fingerprint, Thumbprint: mat.thumbprint, Next: true}
 	t.keys = append(t.keys, k)
 	return *k, nil
@@ -213,6 +216,7 @@ func (t *tenant) revoke(kid string) (Key, error) {
 	case !k.Revoked:
 		k.Revoked = true
 		k.RevokedAt = timestamp(time.Now().UTC())
+		t.revocations++
 	}
 	return *k, nil
 }

@@ -8,11 +8,14 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-cleanhttp"
 	"github.com/hashicorp/go-retryablehttp"
+	"golang.org/x/sync/singleflight"
 )
 
 // Config says how to reach and authenticate to one tenant.
@@ -51,7 +54,8 @@ type Client struct {
 	idempotent *retryablehttp.Client
 	once       *retryablehttp.Client
 	auth       tokenSource
-	keys       keyListCache
+	// lists lets concurrent readers share one list request.
+	lists singleflight.Group
 }
 
 // New checks the configuration and returns a client. It sends nothing: the
@@ -108,12 +112,18 @@ type call struct {
 	repeatable bool
 }
 
-// do sends a request and decodes a successful answer into out.
+// do sends a request and decodes a successful answer into out. An error for
+// which OutcomeUnknown is true means the tenant may have carried the
+// request out: it was sent, and no readable answer came back.
 func (c *Client) do(ctx context.Context, req call, out any) error {
 	token, err := c.auth.token(ctx)
 	if err != nil {
 		return err
 	}
+	sent := &atomic.Bool{}
+	ctx = httptrace.WithClientTrace(context.WithValue(ctx, sentKey{}, sent), &httptrace.ClientTrace{
+		WroteRequest: func(httptrace.WroteRequestInfo) { sent.Store(true) },
+	})
 	httpReq, err := retryablehttp.NewRequestWithContext(ctx, req.method, c.baseURL+req.path, nil)
 	if err != nil {
 		return fmt.Errorf("cannot %s: %w", req.operation, err)
@@ -130,14 +140,19 @@ func (c *Client) do(ctx context.Context, req call, out any) error {
 	resp, err := client.Do(httpReq)
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			return fmt.Errorf("cannot %s: %w", req.operation, ctxErr)
+			err = fmt.Errorf("cannot %s: %w", req.operation, ctxErr)
+		} else {
+			err = fmt.Errorf("cannot %s on Auth0 tenant %s: %w", req.operation, c.domain, stripURLError(err))
 		}
-		return fmt.Errorf("cannot %s on Auth0 tenant %s: %w", req.operation, c.domain, stripURLError(err))
+		if sent.Load() {
+			return &UncertainError{err: err}
+		}
+		return err
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
 	if err != nil {
-		return fmt.Errorf("cannot %s: reading the answer: %w", req.operation, err)
+		return &UncertainError{err: fmt.Errorf("cannot %s: reading the answer: %w", req.operation, err)}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return c.apiError(req, resp.StatusCode, body)
@@ -146,9 +161,19 @@ func (c *Client) do(ctx context.Context, req call, out any) error {
 		return nil
 	}
 	if err := json.Unmarshal(body, out); err != nil {
-		return fmt.Errorf("cannot %s: Auth0 tenant %s sent an answer that is not the expected JSON: %w", req.operation, c.domain, err)
+		return &UncertainError{err: fmt.Errorf("cannot %s: Auth0 tenant %s sent an answer that is not the expected JSON: %w", req.operation, c.domain, err)}
 	}
 	return nil
+}
+
+// sentKey holds, in a request's context, whether the current attempt was
+// written to the connection; the retry hook clears it before each attempt.
+type sentKey struct{}
+
+func markUnsent(r *http.Request) {
+	if sent, ok := r.Context().Value(sentKey{}).(*atomic.Bool); ok {
+		sent.Store(false)
+	}
 }
 
 func (c *Client) apiError(req call, status int, body []byte) error {

@@ -69,7 +69,110 @@ func TestOneTokenForManyCalls(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	wantCounts(t, srv, map[emulator.Operation]int{emulator.OpToken: 1, emulator.OpList: 1, emulator.OpGet: 10})
+	wantCounts(t, srv, map[emulator.Operation]int{emulator.OpToken: 1, emulator.OpGet: 10})
+}
+
+func TestListAfterAnAnswerAsksAgain(t *testing.T) {
+	t.Parallel()
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	client := newClient(t, srv)
+	ctx := context.Background()
+	before, err := client.ListSigningKeys(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Another process rotates: a list kept from before would hide it.
+	newNext, err := srv.Rotate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, err := client.ListSigningKeys(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(after) != len(before)+1 || after[len(after)-1].KID != newNext.KID {
+		t.Fatalf("the list after an out-of-band rotation does not show the new next key %s: %+v", newNext.KID, after)
+	}
+	wantCounts(t, srv, map[emulator.Operation]int{emulator.OpList: 2})
+}
+
+func TestWriteIsNotFollowedByAnEarlierList(t *testing.T) {
+	t.Parallel()
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	srv.SetLatency(150 * time.Millisecond)
+	client := newClient(t, srv)
+	ctx := context.Background()
+	if _, err := client.ListSigningKeys(ctx); err != nil { // token and a first list
+		t.Fatal(err)
+	}
+	// A slow list is in flight when the rotation ends; a read that starts
+	// after the rotation must not take its answer.
+	early := make(chan []management.SigningKey)
+	go func() {
+		keys, _ := client.ListSigningKeys(ctx)
+		early <- keys
+	}()
+	time.Sleep(20 * time.Millisecond)
+	srv.SetLatency(0)
+	ref, err := client.RotateSigningKey(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, err := client.ListSigningKeys(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-early
+	if after[len(after)-1].KID != ref.KID || !after[len(after)-1].Next {
+		t.Fatalf("the list after the rotation does not show the new next key %s: %+v", ref.KID, after)
+	}
+	wantCounts(t, srv, map[emulator.Operation]int{emulator.OpList: 3, emulator.OpRotate: 1})
+}
+
+func TestOutcomeUnknown(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		fault   emulator.Fault
+		unknown bool
+		rotated bool
+	}{
+		{"504 after processing", emulator.Fault{Op: emulator.OpRotate, Status: http.StatusGatewayTimeout, AfterProcessing: true}, true, true},
+		{"dropped after processing", emulator.Fault{Op: emulator.OpRotate, Drop: true, AfterProcessing: true}, true, true},
+		{"unreadable 201", emulator.Fault{Op: emulator.OpRotate, Unreadable: true, AfterProcessing: true}, true, true},
+		{"503 before processing", emulator.Fault{Op: emulator.OpRotate, Status: http.StatusServiceUnavailable}, true, false},
+		{"dropped before processing", emulator.Fault{Op: emulator.OpRotate, Drop: true}, true, false},
+		{"429 until the retries run out", emulator.Fault{Op: emulator.OpRotate, Status: http.StatusTooManyRequests, Times: 5}, false, false},
+		{"400", emulator.Fault{Op: emulator.OpRotate, Status: http.StatusBadRequest}, false, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := acctest.StartEmulator(t, emulator.Options{})
+			srv.InjectFault(tc.fault)
+			_, err := newClient(t, srv, func(c *management.Config) { c.MaxRetries = 1 }).RotateSigningKey(context.Background())
+			if err == nil {
+				t.Fatal("want an error")
+			}
+			if got := management.OutcomeUnknown(err); got != tc.unknown {
+				t.Errorf("OutcomeUnknown(%v) = %v, want %v", err, got, tc.unknown)
+			}
+			if got := srv.Rotations(); got != map[bool]int{true: 1, false: 0}[tc.rotated] {
+				t.Errorf("the tenant rotated %d times", got)
+			}
+		})
+	}
+}
+
+func TestOutcomeKnownWhenNothingWasSent(t *testing.T) {
+	t.Parallel()
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	domain := srv.Domain()
+	srv.Close() // nothing listens there any more
+	_, err := newClient(t, srv, func(c *management.Config) { c.Domain, c.APIToken = domain, "token" }).RotateSigningKey(context.Background())
+	if err == nil || management.OutcomeUnknown(err) {
+		t.Fatalf("a rotation that could not connect: OutcomeUnknown(%v) is true or there is no error", err)
+	}
 }
 
 func TestConcurrentListsShareOneRequest(t *testing.T) {
@@ -89,29 +192,6 @@ func TestConcurrentListsShareOneRequest(t *testing.T) {
 	}
 	wg.Wait()
 	wantCounts(t, srv, map[emulator.Operation]int{emulator.OpToken: 1, emulator.OpList: 1})
-}
-
-func TestWriteInvalidatesSharedList(t *testing.T) {
-	t.Parallel()
-	srv := acctest.StartEmulator(t, emulator.Options{})
-	client := newClient(t, srv)
-	ctx := context.Background()
-	before, err := client.ListSigningKeys(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ref, err := client.RotateSigningKey(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	after, err := client.ListSigningKeys(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(after) != len(before)+1 || after[len(after)-1].KID != ref.KID || !after[len(after)-1].Next {
-		t.Fatalf("list after rotate does not show the new next key %s: %+v", ref.KID, after)
-	}
-	wantCounts(t, srv, map[emulator.Operation]int{emulator.OpList: 2, emulator.OpRotate: 1})
 }
 
 func TestGetRetriedAfter503(t *testing.T) {

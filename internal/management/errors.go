@@ -70,6 +70,26 @@ func (e *APIError) missingScopes() []string {
 	return e.RequiredScopes
 }
 
+// UncertainError is a request the tenant may have carried out although no
+// readable answer came back: the connection dropped after it was sent, the
+// wait for the answer timed out or was cancelled, or the answer could not
+// be read.
+type UncertainError struct{ err error }
+
+func (e *UncertainError) Error() string { return e.err.Error() }
+func (e *UncertainError) Unwrap() error { return e.err }
+
+// OutcomeUnknown reports whether err leaves open whether the tenant carried
+// the request out: an UncertainError or a 5xx answer (which a tenant may
+// send after committing a change). A 4xx answer, 429 included, means the
+// request was not carried out, and an error before sending means it never
+// reached the tenant.
+func OutcomeUnknown(err error) bool {
+	var uncertain *UncertainError
+	var apiErr *APIError
+	return errors.As(err, &uncertain) || (errors.As(err, &apiErr) && apiErr.StatusCode >= 500)
+}
+
 // IsNotFound reports whether err is a 404 from the Management API.
 func IsNotFound(err error) bool { return hasStatus(err, http.StatusNotFound) }
 

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"sync"
 )
 
 // Scopes of the signing key endpoints.
@@ -55,18 +54,43 @@ type KeyRef struct {
 	Cert string `json:"cert"`
 }
 
-// ListSigningKeys returns every signing key of the tenant. Readers share
-// one list: concurrent callers wait for the request in flight, later
-// callers get its answer, and any write through this client discards it.
+// ListSigningKeys returns every signing key of the tenant. Callers that ask
+// while a list request is in flight share its answer; a caller that asks
+// after it arrived, or after a write through this client, gets a new one.
+// Nothing is kept between requests: a list read before a write, by this
+// process or any other, is never returned after it.
 func (c *Client) ListSigningKeys(ctx context.Context) ([]SigningKey, error) {
-	return c.keys.get(ctx, func(ctx context.Context) ([]SigningKey, error) {
-		var keys []SigningKey
-		err := c.do(ctx, call{
-			operation: "list signing keys", method: http.MethodGet, path: "/api/v2/keys/signing",
-			scopes: []string{ScopeRead}, repeatable: true,
-		}, &keys)
-		return keys, err
+	ch := c.lists.DoChan(listKey, func() (any, error) {
+		// The request belongs to every caller waiting for it, so one
+		// caller's cancellation does not fail the others.
+		return c.listSigningKeys(context.WithoutCancel(ctx))
 	})
+	select {
+	case res := <-ch:
+		if res.Err != nil {
+			return nil, res.Err
+		}
+		return append([]SigningKey(nil), res.Val.([]SigningKey)...), nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// ReadSigningKeys lists the tenant's keys with a request of its own, sent
+// after the call began: what checks that gate a write read.
+func (c *Client) ReadSigningKeys(ctx context.Context) ([]SigningKey, error) {
+	return c.listSigningKeys(ctx)
+}
+
+const listKey = "list"
+
+func (c *Client) listSigningKeys(ctx context.Context) ([]SigningKey, error) {
+	var keys []SigningKey
+	err := c.do(ctx, call{
+		operation: "list signing keys", method: http.MethodGet, path: "/api/v2/keys/signing",
+		scopes: []string{ScopeRead}, repeatable: true,
+	}, &keys)
+	return keys, err
 }
 
 // GetSigningKey reads one key by kid from the tenant.
@@ -86,7 +110,7 @@ func (c *Client) GetSigningKey(ctx context.Context, kid string) (SigningKey, err
 // It is sent once: never again after a 5xx, a timeout or a dropped
 // connection, since a repeated rotation rotates twice.
 func (c *Client) RotateSigningKey(ctx context.Context) (KeyRef, error) {
-	defer c.keys.invalidate()
+	defer c.lists.Forget(listKey)
 	var ref KeyRef
 	err := c.do(ctx, call{
 		operation: "rotate the signing key", method: http.MethodPost, path: "/api/v2/keys/signing/rotate",
@@ -101,7 +125,7 @@ func (c *Client) RevokeSigningKey(ctx context.Context, kid string) (KeyRef, erro
 	if err := ValidateKID(kid); err != nil {
 		return ref, err
 	}
-	defer c.keys.invalidate()
+	defer c.lists.Forget(listKey)
 	err := c.do(ctx, call{
 		operation: "revoke signing key " + kid, method: http.MethodPut, path: "/api/v2/keys/signing/" + url.PathEscape(kid) + "/revoke", kid: kid,
 		scopes: []string{ScopeUpdate}, repeatable: true,
@@ -109,61 +133,7 @@ func (c *Client) RevokeSigningKey(ctx context.Context, kid string) (KeyRef, erro
 	return ref, err
 }
 
-// keyListCache shares one list of keys among the readers of one process.
-type keyListCache struct {
-	mu       sync.Mutex
-	keys     []SigningKey
-	valid    bool
-	inflight *listCall
-}
-
-type listCall struct {
-	done chan struct{}
-	keys []SigningKey
-	err  error
-}
-
-func (c *keyListCache) get(ctx context.Context, fetch func(context.Context) ([]SigningKey, error)) ([]SigningKey, error) {
-	c.mu.Lock()
-	if c.valid {
-		keys := append([]SigningKey(nil), c.keys...)
-		c.mu.Unlock()
-		return keys, nil
-	}
-	if call := c.inflight; call != nil {
-		c.mu.Unlock()
-		select {
-		case <-call.done:
-			return append([]SigningKey(nil), call.keys...), call.err
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
-	}
-	call := &listCall{done: make(chan struct{})}
-	c.inflight = call
-	c.mu.Unlock()
-
-	call.keys, call.err = fetch(ctx)
-
-	c.mu.Lock()
-	if c.inflight == call { // not invalidated meanwhile
-		c.inflight = nil
-		if call.err == nil {
-			c.keys, c.valid = call.keys, true
-		}
-	}
-	c.mu.Unlock()
-	close(call.done)
-	return append([]SigningKey(nil), call.keys...), call.err
-}
-
-func (c *keyListCache) invalidate() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.keys, c.valid, c.inflight = nil, false, nil
-}
-
-// FindSigningKey returns the key with this kid from the shared list, and
+// FindSigningKey returns the key with this kid from a list, and
 // asks the tenant for it by kid when the list does not hold it (a tenant
 // may leave older revoked keys out). A kid the tenant does not know gives an
 // error for which IsNotFound is true.

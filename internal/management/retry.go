@@ -26,6 +26,7 @@ func (c *Client) retryingClient(httpClient *http.Client, cfg Config, idempotent 
 		Backoff:      backoff,
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 		RequestLogHook: func(_ retryablehttp.Logger, r *http.Request, attempt int) {
+			markUnsent(r)
 			c.log(r.Context(), "Auth0 request", map[string]any{"method": r.Method, "path": r.URL.EscapedPath(), "attempt": attempt + 1})
 		},
 		ResponseLogHook: func(_ retryablehttp.Logger, r *http.Response) {

@@ -1,0 +1,102 @@
+package emulator
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"time"
+)
+
+// AdminPath is where the emulator's own administration endpoints live, beside
+// the tenant's API, so that a user can rehearse a failure by hand:
+//
+//	POST /_emulator/faults                 inject a fault (adminFault as JSON)
+//	POST /_emulator/rotate                 rotate out of band, as in the dashboard
+//	PUT  /_emulator/clients/{id}/scopes    set a client's scopes: {"scopes": [...]}
+//	GET  /_emulator/state                  keys as stored, rotations, revocations
+//
+// They need no token (the emulator listens on loopback only) and are not
+// recorded in the request log.
+const AdminPath = "/_emulator"
+
+// adminFault is a Fault as the admin endpoint takes it, durations written
+// as Go durations ("2s", "10m").
+type adminFault struct {
+	Op              Operation `json:"op"`
+	Times           int       `json:"times"`
+	Status          int       `json:"status"`
+	ResetIn         string    `json:"reset_in"`
+	RetryAfter      bool      `json:"retry_after"`
+	Drop            bool      `json:"drop"`
+	Unreadable      bool      `json:"unreadable"`
+	AfterProcessing bool      `json:"after_processing"`
+	Delay           string    `json:"delay"`
+}
+
+func (a adminFault) fault() (Fault, error) {
+	f := Fault{Op: a.Op, Times: a.Times, Status: a.Status, RetryAfter: a.RetryAfter, Drop: a.Drop,
+		Unreadable: a.Unreadable, AfterProcessing: a.AfterProcessing}
+	var err error
+	if f.ResetIn, err = optionalDuration("reset_in", a.ResetIn); err != nil {
+		return f, err
+	}
+	f.Delay, err = optionalDuration("delay", a.Delay)
+	return f, err
+}
+
+func optionalDuration(name, s string) (time.Duration, error) {
+	if s == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("%s: %q is not a duration such as 2s or 10m", name, s)
+	}
+	return d, nil
+}
+
+func (s *Server) adminRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("POST "+AdminPath+"/faults", func(w http.ResponseWriter, r *http.Request) {
+		var a adminFault
+		if err := json.NewDecoder(r.Body).Decode(&a); err != nil {
+			adminError(w, "the body is not a fault: "+err.Error())
+			return
+		}
+		f, err := a.fault()
+		if err != nil {
+			adminError(w, err.Error())
+			return
+		}
+		s.InjectFault(f)
+		writeJSON(w, http.StatusCreated, a)
+	})
+	mux.HandleFunc("POST "+AdminPath+"/rotate", func(w http.ResponseWriter, _ *http.Request) {
+		k, err := s.Rotate()
+		if err != nil {
+			keyError(w, err)
+			return
+		}
+		writeJSON(w, http.StatusCreated, map[string]string{"kid": k.KID, "cert": k.Cert})
+	})
+	mux.HandleFunc("PUT "+AdminPath+"/clients/{id}/scopes", func(w http.ResponseWriter, r *http.Request) {
+		var body struct {
+			Scopes []string `json:"scopes"`
+		}
+		if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+			adminError(w, "the body is not {\"scopes\": [...]}: "+err.Error())
+			return
+		}
+		if !s.SetClientScopes(r.PathValue("id"), body.Scopes) {
+			apiError(w, http.StatusNotFound, "Not Found", "no client "+r.PathValue("id"), "")
+			return
+		}
+		writeJSON(w, http.StatusOK, body)
+	})
+	mux.HandleFunc("GET "+AdminPath+"/state", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]any{"keys": s.Keys(), "rotations": s.Rotations(), "revocations": s.Revocations()})
+	})
+}
+
+func adminError(w http.ResponseWriter, message string) {
+	apiError(w, http.StatusBadRequest, "Bad Request", message, "")
+}
