@@ -1,6 +1,7 @@
-# Deny "Rotate & Revoke" (auth0keys_signing_key_rotation with
-# revoke_previous = true) unless the change is labelled an emergency with
-# the root module variable emergency_change = true.
+# Deny revoking, in the plan that rotates, the key the rotation retires
+# (the dashboard's "Rotate & Revoke": every token that key signed stops
+# validating at apply) unless the change is labelled an emergency with the
+# root module variable emergency_change = true.
 package auth0keys.emergency_rotation
 
 import rego.v1
@@ -9,12 +10,20 @@ emergency if input.variables.emergency_change.value == true
 
 emergency if input.variables.emergency_change.value == "true"
 
-deny contains msg if {
+# Kids of the keys that rotations in this plan retire.
+retired_by_rotation contains kid if {
 	some rc in input.resource_changes
 	rc.type == "auth0keys_signing_key_rotation"
-	some action in rc.change.actions
-	action in {"create", "update"}
-	rc.change.after.revoke_previous == true
+	"create" in rc.change.actions
+	kid := rc.change.after.previous_kid
+	is_string(kid)
+}
+
+deny contains msg if {
+	some rc in input.resource_changes
+	rc.type == "auth0keys_signing_key_revocation"
+	"create" in rc.change.actions
+	rc.change.after.kid in retired_by_rotation
 	not emergency
-	msg := sprintf("%s rotates and revokes the current signing key at once; label the change an emergency (-var emergency_change=true) or rotate now and revoke later", [rc.address])
+	msg := sprintf("%s revokes signing key %s, which a rotation in this plan retires, so tokens it signed stop validating at once; label the change an emergency (-var emergency_change=true) or revoke it in a later change", [rc.address, rc.change.after.kid])
 }

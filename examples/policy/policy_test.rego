@@ -37,7 +37,8 @@ test_rotate_and_revoke_needs_an_emergency_label if {
 	denies := emergency_rotation.deny with input as data.plans.rotate_and_revoke
 	count(denies) == 1
 	some msg in denies
-	contains(msg, "auth0keys_signing_key_rotation.emergency rotates and revokes")
+	contains(msg, "auth0keys_signing_key_revocation.leaked revokes signing key")
+	contains(msg, "which a rotation in this plan retires")
 }
 
 test_rotate_and_revoke_labelled_emergency_passes if {

@@ -5,6 +5,8 @@ package auth0keys.revocation_age
 
 import rego.v1
 
+import data.auth0keys.emergency_rotation
+
 default min_retired_hours := 24
 
 min_retired_hours := data.config.min_retired_hours
@@ -35,8 +37,10 @@ deny contains msg if {
 	)
 }
 
+# A key a rotation in this plan retires is judged by emergency_rotation.
 deny contains msg if {
 	some rc in revocations
 	not is_string(rc.change.after.current_until)
+	not rc.change.after.kid in emergency_rotation.retired_by_rotation
 	msg := sprintf("%s revokes signing key %v, and the plan does not say when it stopped being current", [rc.address, rc.change.after.kid])
 }

@@ -49,12 +49,18 @@ type CLI struct {
 	Env       []string // extra variables
 }
 
-// Run runs one command and returns its standard output and error.
-func (c CLI) Run(args ...string) (string, string, error) {
+// Command prepares one command, for a caller that starts it and signals it.
+func (c CLI) Command(args ...string) *exec.Cmd {
 	cmd := exec.Command(c.Path, args...)
 	cmd.Dir = c.Dir
 	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+c.CLIConfig, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
 	cmd.Env = append(cmd.Env, c.Env...)
+	return cmd
+}
+
+// Run runs one command and returns its standard output and error.
+func (c CLI) Run(args ...string) (string, string, error) {
+	cmd := c.Command(args...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()

@@ -277,11 +277,19 @@ func lifecycleWorkloads() []workload {
 			args: apply, most: 5, target: "<= 5",
 		},
 		{
-			name: "requests: apply of rotation + revoke_previous",
+			name: "requests: apply of a rotation",
 			config: func([]emulator.Key) string {
-				return "resource \"auth0keys_signing_key_rotation\" \"r\" {\n  revoke_previous = true\n}\n"
+				return "resource \"auth0keys_signing_key_rotation\" \"r\" {}\n"
 			},
 			args: apply, most: 6, target: "<= 6",
+		},
+		{
+			name: "requests: apply of rotation + revocation",
+			config: func([]emulator.Key) string {
+				return "resource \"auth0keys_signing_key_rotation\" \"r\" {}\n" +
+					"resource \"auth0keys_signing_key_revocation\" \"r\" {\n  kid          = auth0keys_signing_key_rotation.r.previous_kid\n  grace_period = \"0s\"\n}\n"
+			},
+			args: apply, most: 8, target: "<= 8",
 		},
 	}
 }

@@ -31,11 +31,13 @@ type adminFault struct {
 	Unreadable      bool      `json:"unreadable"`
 	AfterProcessing bool      `json:"after_processing"`
 	Delay           string    `json:"delay"`
+	Skip            int       `json:"skip"`
+	RotateFirst     bool      `json:"rotate_first"`
 }
 
 func (a adminFault) fault() (Fault, error) {
 	f := Fault{Op: a.Op, Times: a.Times, Status: a.Status, RetryAfter: a.RetryAfter, Drop: a.Drop,
-		Unreadable: a.Unreadable, AfterProcessing: a.AfterProcessing}
+		Unreadable: a.Unreadable, AfterProcessing: a.AfterProcessing, Skip: a.Skip, RotateFirst: a.RotateFirst}
 	var err error
 	if f.ResetIn, err = optionalDuration("reset_in", a.ResetIn); err != nil {
 		return f, err

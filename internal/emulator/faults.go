@@ -26,6 +26,12 @@ type Fault struct {
 	// as when a tenant commits a change and the answer is lost. The work
 	// stands whatever the client does meanwhile.
 	AfterProcessing bool `json:"after_processing,omitempty"`
+	// Skip lets this many matching requests through before the fault
+	// applies.
+	Skip int `json:"skip,omitempty"`
+	// RotateFirst rotates the tenant out of band, as the dashboard would,
+	// right before the request is served.
+	RotateFirst bool `json:"rotate_first,omitempty"`
 	// Delay holds the answer this long: before the operation runs, or with
 	// AfterProcessing after it ran. A client that gives up during a delay
 	// before processing leaves the tenant as it was.
@@ -65,6 +71,10 @@ func (f *faultSet) next(op Operation) (*Fault, time.Duration) {
 	for i, p := range f.pending {
 		if p.Op != "" && p.Op != op {
 			continue
+		}
+		if p.Skip > 0 {
+			p.Skip--
+			return nil, f.latency
 		}
 		p.Times--
 		if p.Times <= 0 {

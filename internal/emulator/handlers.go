@@ -56,6 +56,9 @@ func (s *Server) endpoint(op Operation, scopes []string, serve http.HandlerFunc)
 		if !wait(r, latency) {
 			return // the client left before anything was done
 		}
+		if fault != nil && fault.RotateFirst {
+			_, _ = s.tenant.rotate()
+		}
 		limit, remaining, reset := s.limits.take(time.Now())
 		h := w.Header()
 		h.Set("X-RateLimit-Limit", strconv.Itoa(limit))

@@ -35,7 +35,8 @@ func TestPolicies(t *testing.T) {
 		return "resource \"auth0keys_signing_key_revocation\" \"" + name + "\" {\n  kid = " + kid + "\n}\n"
 	}
 	rotateAndRevoke := "variable \"emergency_change\" {\n  type    = bool\n  default = false\n}\n" +
-		"resource \"auth0keys_signing_key_rotation\" \"emergency\" {\n  revoke_previous = true\n}\n"
+		"resource \"auth0keys_signing_key_rotation\" \"emergency\" {}\n" +
+		"resource \"auth0keys_signing_key_revocation\" \"leaked\" {\n  kid          = auth0keys_signing_key_rotation.emergency.previous_kid\n  grace_period = \"0s\"\n}\n"
 	plans := []struct {
 		name, config string
 		args         []string

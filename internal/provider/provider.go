@@ -132,7 +132,7 @@ func (p *auth0keysProvider) Configure(ctx context.Context, req provider.Configur
 	}
 	logger(ctx, "Configured the Auth0 Management API client", map[string]any{"domain": settings.Domain, "auth": method})
 	resp.DataSourceData = client
-	resp.ResourceData = client
+	resp.ResourceData = &tenantData{client: client, rotations: &rotationPlans{}}
 }
 
 func nonEmpty(values []string) []string {

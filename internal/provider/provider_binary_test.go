@@ -119,15 +119,18 @@ func TestApply_requestsForOneRevocation(t *testing.T) {
 	}
 }
 
-func TestApply_requestsForRotateAndRevoke(t *testing.T) {
+func TestApply_requestsForRotateThenRevoke(t *testing.T) {
 	requireAcceptance(t)
 	t.Parallel()
 	srv := acctest.StartEmulator(t, emulator.Options{})
-	cli := acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+"resource \"auth0keys_signing_key_rotation\" \"r\" {\n  revoke_previous = true\n}\n")
+	cli := acctest.ProviderCLI(t, rotateThenRevoke(srv))
 	if _, _, err := cli.Run("apply", "-input=false", "-auto-approve", "-no-color"); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(srv.Requests()); n > 6 || srv.Count(emulator.OpRotate) != 1 || srv.Count(emulator.OpRevoke) != 1 {
-		t.Fatalf("terraform apply of a rotation with revoke_previous made %d requests, want at most 6 with one rotate and one revoke: %v", n, srv.Requests())
+	// The plan: token and one list. The apply: token, the rotation's final
+	// plan, its read right before rotating, the rotate call, the
+	// revocation's final plan (a list after the rotation), the revoke call.
+	if n := len(srv.Requests()); n != 8 || srv.Count(emulator.OpRotate) != 1 || srv.Count(emulator.OpRevoke) != 1 {
+		t.Fatalf("terraform apply of a rotation and a revocation of its previous key made %d requests, want 8 with one rotate and one revoke: %v", n, srv.Requests())
 	}
 }

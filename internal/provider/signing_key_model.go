@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/management"
@@ -76,7 +77,7 @@ func signingKeyAttributes() map[string]schema.Attribute {
 
 // configuredClient returns the client, or adds an error when the provider
 // could not be configured yet.
-func configuredClient(client *management.Client, diags interface{ AddError(string, string) }) *management.Client {
+func configuredClient(client *management.Client, diags *diag.Diagnostics) *management.Client {
 	if client == nil {
 		diags.AddError("Auth0 provider not configured",
 			"The provider configuration has values that are not known until apply, or is incomplete. "+
@@ -87,7 +88,7 @@ func configuredClient(client *management.Client, diags interface{ AddError(strin
 
 // providerClient takes the client from the provider's configure step; nil
 // until the provider is configured.
-func providerClient(providerData any, diags interface{ AddError(string, string) }) *management.Client {
+func providerClient(providerData any, diags *diag.Diagnostics) *management.Client {
 	if providerData == nil {
 		return nil // ConfigureProvider has not run yet
 	}
@@ -96,4 +97,18 @@ func providerClient(providerData any, diags interface{ AddError(string, string) 
 		diags.AddError("Unexpected provider data", fmt.Sprintf("expected *management.Client, got %T", providerData))
 	}
 	return client
+}
+
+// providerTenant takes what resources need from the provider's configure
+// step: an empty tenantData until the provider is configured.
+func providerTenant(providerData any, diags *diag.Diagnostics) tenantData {
+	if providerData == nil {
+		return tenantData{} // ConfigureProvider has not run yet
+	}
+	t, ok := providerData.(*tenantData)
+	if !ok {
+		diags.AddError("Unexpected provider data", fmt.Sprintf("expected *tenantData, got %T", providerData))
+		return tenantData{}
+	}
+	return *t
 }

@@ -27,7 +27,7 @@ var (
 func NewSigningKeyRevocationResource() resource.Resource { return &signingKeyRevocationResource{} }
 
 type signingKeyRevocationResource struct {
-	client *management.Client
+	tenant tenantData
 }
 
 type revocationModel struct {
@@ -80,7 +80,8 @@ func (r *signingKeyRevocationResource) Schema(_ context.Context, _ resource.Sche
 			},
 			"grace_period": schema.StringAttribute{
 				Description: "How long the key must have been retired before it may be revoked, as a duration such as `24h` " +
-					"or `720h`: the plan fails while tokens it signed may still be live. Set it to at least your longest token lifetime.",
+					"or `720h`: the plan fails while tokens it signed may still be live. Set it to at least your longest token lifetime. " +
+					"Unset or `0s`, the key is revoked without waiting, as for a key that leaked.",
 				Optional:   true,
 				Validators: []validator.String{durationValidator},
 			},
@@ -95,7 +96,7 @@ func (r *signingKeyRevocationResource) Schema(_ context.Context, _ resource.Sche
 }
 
 func (r *signingKeyRevocationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = providerClient(req.ProviderData, &resp.Diagnostics)
+	r.tenant = providerTenant(req.ProviderData, &resp.Diagnostics)
 }
 
 // ModifyPlan checks a new revocation against the tenant and puts the key's
@@ -115,13 +116,21 @@ func (r *signingKeyRevocationResource) ModifyPlan(ctx context.Context, req resou
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if plan.KID.IsUnknown() || plan.GracePeriod.IsUnknown() || r.client == nil {
+	client := r.tenant.client
+	if plan.KID.IsUnknown() || plan.GracePeriod.IsUnknown() || client == nil {
 		resp.Diagnostics.AddWarning("Tokens signed with this key will stop validating",
 			"The key to revoke is not known until apply, so this plan cannot show its certificate. "+
 				"It is checked at apply, before the revoke call: the current or next key, or one retired within grace_period, is refused.")
 		return
 	}
-	key, diags := r.checkRevocable(ctx, plan)
+	if key, ok := r.tenant.rotations.retiring(plan.KID.ValueString()); ok {
+		resp.Diagnostics.Append(r.planAfterRotation(&plan, key)...)
+		if !resp.Diagnostics.HasError() {
+			resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+		}
+		return
+	}
+	key, diags := r.checkRevocable(ctx, plan, client.FindSigningKey)
 	resp.Diagnostics.Append(diags...)
 	if diags.HasError() {
 		return
@@ -132,21 +141,51 @@ func (r *signingKeyRevocationResource) ModifyPlan(ctx context.Context, req resou
 		plan.RevokedAt = revokedAt // unknown: set by the revocation
 		resp.Diagnostics.AddWarning("Tokens signed with this key will stop validating",
 			fmt.Sprintf("Applying this plan revokes signing key %s (fingerprint %s) in Auth0 tenant %s. "+
-				"Tokens it signed stop validating, and the key can never be used again.", key.KID, key.Fingerprint, r.client.Domain()))
+				"Tokens it signed stop validating, and the key can never be used again.", key.KID, key.Fingerprint, client.Domain()))
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 }
 
+// planAfterRotation plans the revocation of the current key, which a
+// rotation in the same plan retires first. The key's retirement time is
+// unknown until that rotation, and the apply checks the key again after it.
+func (r *signingKeyRevocationResource) planAfterRotation(plan *revocationModel, key management.SigningKey) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if !plan.GracePeriod.IsNull() {
+		if grace, _ := time.ParseDuration(plan.GracePeriod.ValueString()); grace > 0 {
+			diags.AddAttributeError(path.Root("grace_period"), "The signing key is retired by this plan",
+				fmt.Sprintf("Signing key %s is the current key until the rotation in this plan retires it, so it cannot have been "+
+					"retired for grace_period %s when this plan revokes it. Revoke it in a later apply, or set grace_period = \"0s\" "+
+					"to revoke it right after the rotation (a key that leaked).", key.KID, plan.GracePeriod.ValueString()))
+			return diags
+		}
+	}
+	revokedAt := plan.RevokedAt
+	plan.describe(key)
+	plan.RevokedAt = revokedAt
+	plan.CurrentUntil = types.StringUnknown() // set by the rotation
+	diags.AddWarning("Tokens signed with the current key will stop validating",
+		fmt.Sprintf("Applying this plan revokes signing key %s (fingerprint %s) of Auth0 tenant %s right after the rotation "+
+			"in this plan retires it. Every token it signed stops validating, and the key can never be used again.",
+			key.KID, key.Fingerprint, r.tenant.client.Domain()))
+	return diags
+}
+
 // checkRevocable reads the key and refuses what must not be revoked. A key
-// that is already revoked passes, with a warning that it is adopted.
-func (r *signingKeyRevocationResource) checkRevocable(ctx context.Context, plan revocationModel) (management.SigningKey, diag.Diagnostics) {
+// that is already revoked passes, with a warning that it is adopted. read
+// is how the key is read: any list for a plan, a request of its own
+// for a check that gates the revoke call.
+func (r *signingKeyRevocationResource) checkRevocable(ctx context.Context, plan revocationModel,
+	read func(context.Context, string) (management.SigningKey, error),
+) (management.SigningKey, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	kid := plan.KID.ValueString()
-	key, err := r.client.FindSigningKey(ctx, kid)
+	domain := r.tenant.client.Domain()
+	key, err := read(ctx, kid)
 	switch {
 	case management.IsNotFound(err):
 		diags.AddAttributeError(path.Root("kid"), "Signing key not found",
-			fmt.Sprintf("Auth0 tenant %s has no signing key with kid %q. Check the kid against the auth0keys_signing_keys data source.", r.client.Domain(), kid))
+			fmt.Sprintf("Auth0 tenant %s has no signing key with kid %q. Check the kid against the auth0keys_signing_keys data source.", domain, kid))
 		return key, diags
 	case err != nil:
 		diags.AddAttributeError(path.Root("kid"), "Cannot read the signing key", err.Error())
@@ -154,13 +193,14 @@ func (r *signingKeyRevocationResource) checkRevocable(ctx context.Context, plan 
 	case key.Current:
 		diags.AddAttributeError(path.Root("kid"), "Cannot revoke the current signing key",
 			fmt.Sprintf("%s is the current signing key of tenant %s: it signs every new token. Rotate first "+
-				"(auth0keys_signing_key_rotation), make sure applications have the new key, then revoke %s as the previous key.",
-				kid, r.client.Domain(), kid))
+				"(auth0keys_signing_key_rotation), make sure applications have the new key, then revoke %s as the previous key. "+
+				"A rotation in the same plan counts when it uses the same provider configuration.",
+				kid, domain, kid))
 		return key, diags
 	case key.Next:
 		diags.AddAttributeError(path.Root("kid"), "Cannot revoke the next signing key",
 			fmt.Sprintf("%s is the next signing key of tenant %s, which becomes current at the next rotation. "+
-				"Only previously used keys can be revoked: rotate twice to retire it first.", kid, r.client.Domain()))
+				"Only previously used keys can be revoked: rotate twice to retire it first.", kid, domain))
 		return key, diags
 	case key.Revoked:
 		diags.AddWarning("The signing key is already revoked",
@@ -168,8 +208,7 @@ func (r *signingKeyRevocationResource) checkRevocable(ctx context.Context, plan 
 				kid, key.Fingerprint))
 		return key, diags
 	}
-	if !plan.GracePeriod.IsNull() {
-		grace, _ := time.ParseDuration(plan.GracePeriod.ValueString())
+	if grace, _ := time.ParseDuration(plan.GracePeriod.ValueString()); grace > 0 { // null or 0s: no wait
 		retired, err := time.Parse(time.RFC3339, string(key.CurrentUntil))
 		switch {
 		case key.CurrentUntil == "":
@@ -193,7 +232,8 @@ func (r *signingKeyRevocationResource) checkRevocable(ctx context.Context, plan 
 func (r *signingKeyRevocationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan revocationModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || configuredClient(r.client, &resp.Diagnostics) == nil {
+	client := configuredClient(r.tenant.client, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	kid := plan.KID.ValueString()
@@ -202,9 +242,11 @@ func (r *signingKeyRevocationResource) Create(ctx context.Context, req resource.
 		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 		return
 	}
-	if plan.Fingerprint.IsUnknown() {
-		// The kid was unknown at plan time: check it now, before revoking.
-		key, diags := r.checkRevocable(ctx, plan)
+	if plan.Fingerprint.IsUnknown() || plan.CurrentUntil.IsUnknown() {
+		// The kid was unknown at plan time, or the key was current then and
+		// a rotation in this apply retires it: check it now, with a read of
+		// its own, before revoking.
+		key, diags := r.checkRevocable(ctx, plan, client.GetSigningKey)
 		resp.Diagnostics.Append(diags...)
 		if diags.HasError() {
 			return
@@ -215,7 +257,7 @@ func (r *signingKeyRevocationResource) Create(ctx context.Context, req resource.
 			return
 		}
 	}
-	if _, err := r.client.RevokeSigningKey(ctx, kid); err != nil {
+	if _, err := client.RevokeSigningKey(ctx, kid); err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("kid"), "Cannot revoke the signing key", err.Error())
 		return
 	}
@@ -229,15 +271,16 @@ func (r *signingKeyRevocationResource) Create(ctx context.Context, req resource.
 func (r *signingKeyRevocationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state revocationModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || configuredClient(r.client, &resp.Diagnostics) == nil {
+	client := configuredClient(r.tenant.client, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	kid := state.KID.ValueString()
-	key, err := r.client.FindSigningKey(ctx, kid)
+	key, err := client.FindSigningKey(ctx, kid)
 	switch {
 	case management.IsNotFound(err):
 		resp.Diagnostics.AddWarning("The tenant no longer knows this signing key",
-			fmt.Sprintf("Auth0 tenant %s has no signing key %s any more. It can never sign again, so the revocation stays in the state.", r.client.Domain(), kid))
+			fmt.Sprintf("Auth0 tenant %s has no signing key %s any more. It can never sign again, so the revocation stays in the state.", client.Domain(), kid))
 		return
 	case err != nil:
 		resp.Diagnostics.AddError("Cannot read the signing key", err.Error())
@@ -269,10 +312,11 @@ func (r *signingKeyRevocationResource) ImportState(ctx context.Context, req reso
 		resp.Diagnostics.AddError("Invalid import ID", "Import a revocation by the key's kid: "+err.Error())
 		return
 	}
-	if configuredClient(r.client, &resp.Diagnostics) == nil {
+	client := configuredClient(r.tenant.client, &resp.Diagnostics)
+	if client == nil {
 		return
 	}
-	key, err := r.client.FindSigningKey(ctx, req.ID)
+	key, err := client.FindSigningKey(ctx, req.ID)
 	switch {
 	case err != nil:
 		resp.Diagnostics.AddError("Cannot import the revocation", err.Error())
@@ -280,7 +324,7 @@ func (r *signingKeyRevocationResource) ImportState(ctx context.Context, req reso
 	case !key.Revoked:
 		resp.Diagnostics.AddError("The signing key is not revoked",
 			fmt.Sprintf("Signing key %s of tenant %s is not revoked, so there is no revocation to import. "+
-				"To revoke it, declare an auth0keys_signing_key_revocation with kid = %q and apply.", req.ID, r.client.Domain(), req.ID))
+				"To revoke it, declare an auth0keys_signing_key_revocation with kid = %q and apply.", req.ID, client.Domain(), req.ID))
 		return
 	}
 	var state revocationModel

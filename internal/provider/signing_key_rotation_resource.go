@@ -5,39 +5,52 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/management"
 )
 
 var (
-	_ resource.ResourceWithConfigure  = (*signingKeyRotationResource)(nil)
-	_ resource.ResourceWithModifyPlan = (*signingKeyRotationResource)(nil)
+	_ resource.ResourceWithConfigure   = (*signingKeyRotationResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*signingKeyRotationResource)(nil)
+	_ resource.ResourceWithImportState = (*signingKeyRotationResource)(nil)
 )
 
 // NewSigningKeyRotationResource returns the auth0keys_signing_key_rotation resource.
 func NewSigningKeyRotationResource() resource.Resource { return &signingKeyRotationResource{} }
 
 type signingKeyRotationResource struct {
-	client *management.Client
+	tenant tenantData
 }
 
 type rotationModel struct {
-	ID             types.String `tfsdk:"id"`
-	Triggers       types.Map    `tfsdk:"triggers"`
-	RevokePrevious types.Bool   `tfsdk:"revoke_previous"`
-	RotatedAt      types.String `tfsdk:"rotated_at"`
-	PreviousKID    types.String `tfsdk:"previous_kid"`
-	CurrentKID     types.String `tfsdk:"current_kid"`
-	NextKID        types.String `tfsdk:"next_kid"`
-	RevokedKID     types.String `tfsdk:"revoked_kid"`
+	ID                  types.String `tfsdk:"id"`
+	Triggers            types.Map    `tfsdk:"triggers"`
+	MinRotationInterval types.String `tfsdk:"min_rotation_interval"`
+	RotatedAt           types.String `tfsdk:"rotated_at"`
+	PreviousKID         types.String `tfsdk:"previous_kid"`
+	CurrentKID          types.String `tfsdk:"current_kid"`
+	NextKID             types.String `tfsdk:"next_kid"`
 }
+
+const defaultMinRotationInterval = "1h"
+
+// reconcileTimeout bounds the read that finds out what a rotation with a
+// lost answer did; it runs even when the apply was cancelled.
+const reconcileTimeout = 30 * time.Second
+
+// importedKey marks, in private state, a rotation recorded by import: its
+// first triggers are taken from the configuration without rotating.
+const importedKey = "imported"
 
 func (r *signingKeyRotationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_signing_key_rotation"
@@ -50,45 +63,57 @@ func (r *signingKeyRotationResource) Schema(_ context.Context, _ resource.Schema
 	}
 	resp.Schema = schema.Schema{
 		Description: "Rotates the tenant's application signing key once when created: the next key becomes current, the " +
-			"current key becomes previous, and Auth0 queues a new next key. With `revoke_previous` it also revokes the " +
-			"key that was current, like the dashboard's \"Rotate & Revoke\". A rotation is an event: reading it sends " +
-			"nothing, destroying it sends nothing, and a change of `triggers` rotates again. " +
+			"current key becomes previous, and Auth0 queues a new next key. The plan names both keys; the apply reads the " +
+			"tenant again right before rotating and rotates only if those are still its current and next keys. A rotation " +
+			"whose answer is lost is never sent again: the tenant is read and what happened is recorded. One rotation per " +
+			"tenant and plan. A rotation is an event: reading it sends nothing, destroying it sends nothing, and a change of " +
+			"`triggers` rotates again. To revoke the key it retires, add an `auth0keys_signing_key_revocation` with " +
+			"`kid = previous_kid`, on the same provider configuration. Import a rotation made elsewhere by the kid it made current. " +
 			"Requires the Management API scopes `read:signing_keys`, `create:signing_keys` and `update:signing_keys`.",
 		Attributes: map[string]schema.Attribute{
 			"id": computed("The kid this rotation made current."),
 			"triggers": schema.MapAttribute{
 				Description: "Arbitrary strings; changing any of them rotates again (like `terraform_data`'s `triggers_replace`), " +
-					"for example a value from a `time_rotating` resource to rotate on a schedule.",
+					"for example a value from a `time_rotating` resource to rotate on a schedule. The first triggers given to an " +
+					"imported rotation are recorded without rotating.",
 				Optional:      true,
 				ElementType:   types.StringType,
-				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplace()},
+				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplaceIf(triggersChanged, "", "")},
 			},
-			"revoke_previous": schema.BoolAttribute{
-				Description: "Revoke the key that was current before the rotation, right after rotating (the dashboard's " +
-					"\"Rotate & Revoke\"). Tokens it signed stop validating at once: use it when that key leaked. " +
-					"Default `false`.",
-				Optional: true,
-				Computed: true,
-				Default:  booldefault.StaticBool(false),
+			"min_rotation_interval": schema.StringAttribute{
+				Description: "A plan that would rotate a tenant whose current key became current less than this long ago fails, " +
+					"so that a rotation made elsewhere, or one whose apply was killed before it was recorded, is not followed by " +
+					"a second one by accident. A duration such as `1h` or `24h`; `" + defaultMinRotationInterval + "` by default, " +
+					"`0s` turns the check off.",
+				Optional:   true,
+				Computed:   true,
+				Default:    stringdefault.StaticString(defaultMinRotationInterval),
+				Validators: []validator.String{durationValidator},
 			},
 			"rotated_at":   computed("When the rotation happened (RFC 3339)."),
 			"previous_kid": computed("The kid that was current before the rotation; revoke it once its tokens have expired."),
 			"current_kid":  computed("The kid that became current: the tenant's next key before the rotation."),
 			"next_kid":     computed("The kid of the new next key Auth0 queued; publish it to applications before the next rotation."),
-			"revoked_kid": schema.StringAttribute{
-				Description: "The kid `revoke_previous` revoked; null when nothing was revoked.",
-				Computed:    true,
-			},
 		},
 	}
 }
 
-func (r *signingKeyRotationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = providerClient(req.ProviderData, &resp.Diagnostics)
+// triggersChanged replaces a rotation when its triggers change, except the
+// first triggers of an imported rotation, which only record the
+// configuration.
+func triggersChanged(ctx context.Context, req planmodifier.MapRequest, resp *mapplanmodifier.RequiresReplaceIfFuncResponse) {
+	imported, diags := req.Private.GetKey(ctx, importedKey)
+	resp.Diagnostics.Append(diags...)
+	firstAfterImport := req.StateValue.IsNull() && len(imported) > 0
+	resp.RequiresReplace = !firstAfterImport
 }
 
-// ModifyPlan shows which keys a new rotation moves, and which key
-// revoke_previous revokes, as known values.
+func (r *signingKeyRotationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.tenant = providerTenant(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan names, as known values, the keys a new rotation moves, and
+// refuses a rotation the tenant should not get.
 func (r *signingKeyRotationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		resp.Diagnostics.AddWarning("Destroying a rotation changes nothing in Auth0",
@@ -96,145 +121,202 @@ func (r *signingKeyRotationResource) ModifyPlan(ctx context.Context, req resourc
 				"The tenant's keys stay as they are.")
 		return
 	}
+	client := r.tenant.client
+	if !req.State.Raw.IsNull() || client == nil {
+		return // an update changes only the record; an unconfigured provider is checked at apply
+	}
 	var plan rotationModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
+	if resp.Diagnostics.HasError() || plan.MinRotationInterval.IsUnknown() {
 		return
 	}
-	if !req.State.Raw.IsNull() {
-		var state rotationModel
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		plan.RevokedKID = state.RevokedKID
-		if plan.RevokePrevious.ValueBool() && state.RevokedKID.IsNull() && !state.PreviousKID.IsNull() {
-			// A revocation that did not happen yet: propose only that.
-			plan.RevokedKID = state.PreviousKID
-			warnRevokePrevious(&resp.Diagnostics, state.PreviousKID.ValueString())
-		}
-		resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
-		return
-	}
-	if r.client == nil {
-		return
-	}
-	keys, err := r.client.ListSigningKeys(ctx)
+	keys, err := client.ListSigningKeys(ctx)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot list Auth0 signing keys", err.Error())
 		return
 	}
-	if err := plan.expectMoves(r.client.Domain(), management.Roles(keys)); err != nil {
-		resp.Diagnostics.AddError("The tenant has no next signing key", err.Error())
+	roles := management.Roles(keys)
+	resp.Diagnostics.Append(plan.expectMoves(client.Domain(), roles)...)
+	resp.Diagnostics.Append(checkRotationInterval(client.Domain(), roles, plan.MinRotationInterval.ValueString(), time.Now())...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	plan.RevokedKID = types.StringNull()
-	if plan.RevokePrevious.ValueBool() && !plan.PreviousKID.IsNull() {
-		// Unknown until the revocation succeeds; previous_kid names the key.
-		plan.RevokedKID = types.StringUnknown()
-		warnRevokePrevious(&resp.Diagnostics, plan.PreviousKID.ValueString())
+	planned := plannedRotation{retires: plan.PreviousKID.ValueString(), current: plan.CurrentKID.ValueString(), keys: keys}
+	if first, ok := r.tenant.rotations.claim(planned); !ok {
+		resp.Diagnostics.AddError("More than one rotation of the tenant in one plan",
+			fmt.Sprintf("This plan already rotates Auth0 tenant %s (%s becomes current). A second auth0keys_signing_key_rotation "+
+				"would rotate it again, and both plans would promise the same new current key. Keep one rotation resource per "+
+				"tenant (change its triggers to rotate again), or apply the second one in a later run.", client.Domain(), first.current))
+		return
 	}
+	resp.Diagnostics.AddWarning("This plan rotates the tenant's signing key", plan.describeMoves(client.Domain()))
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 }
 
 // expectMoves records which keys rotating a tenant with these roles moves:
 // the next key becomes current, the current key becomes previous.
-func (m *rotationModel) expectMoves(domain string, roles management.KeyRoles) error {
+func (m *rotationModel) expectMoves(domain string, roles management.KeyRoles) diag.Diagnostics {
+	var diags diag.Diagnostics
 	if roles.Next == nil {
-		return fmt.Errorf("Auth0 tenant %s lists no next key, so there is nothing to rotate to", domain)
+		diags.AddError("The tenant has no next signing key",
+			fmt.Sprintf("Auth0 tenant %s lists no next key, so there is nothing to rotate to.", domain))
+		return diags
 	}
 	m.CurrentKID = types.StringValue(roles.Next.KID)
-	m.ID = m.CurrentKID
 	m.PreviousKID = types.StringNull()
 	if roles.Current != nil {
 		m.PreviousKID = types.StringValue(roles.Current.KID)
 	}
-	return nil
+	return diags
 }
 
-func warnRevokePrevious(diags interface{ AddWarning(string, string) }, kid string) {
-	diags.AddWarning("Tokens signed with the current key will stop validating",
-		fmt.Sprintf("revoke_previous revokes signing key %s right after the rotation. Every token it signed stops validating "+
-			"at apply, and the key can never be used again.", kid))
+// describeMoves says in words what the planned rotation does.
+func (m *rotationModel) describeMoves(domain string) string {
+	retired := "the tenant has no current key to retire"
+	if !m.PreviousKID.IsNull() {
+		retired = "the current key " + m.PreviousKID.ValueString() + " is retired"
+	}
+	return fmt.Sprintf("Applying this plan rotates Auth0 tenant %s: the next key %s becomes current and %s. "+
+		"The apply checks the tenant again right before rotating and sends nothing if its keys changed since this plan; "+
+		"when applying a saved plan, Terraform then reports \"Provider produced inconsistent final plan\": plan again.",
+		domain, m.CurrentKID.ValueString(), retired)
+}
+
+// checkRotationInterval refuses to rotate a tenant whose current key became
+// current less than interval ago.
+func checkRotationInterval(domain string, roles management.KeyRoles, interval string, now time.Time) diag.Diagnostics {
+	var diags diag.Diagnostics
+	minimum, err := time.ParseDuration(interval)
+	if err != nil || minimum <= 0 || roles.Current == nil || roles.Current.CurrentSince == "" {
+		return diags
+	}
+	since, err := time.Parse(time.RFC3339, string(roles.Current.CurrentSince))
+	if err != nil || now.Sub(since) >= minimum {
+		return diags
+	}
+	kid := roles.Current.KID
+	diags.AddAttributeError(path.Root("min_rotation_interval"), "The tenant rotated too recently",
+		fmt.Sprintf("The current signing key %s of Auth0 tenant %s became current at %s, %s ago, less than min_rotation_interval %s. "+
+			"A rotation happened already: in the dashboard, by another configuration, or by an apply whose answer was lost or whose "+
+			"process was stopped before it was recorded. If that is the rotation this resource stands for, adopt it instead of "+
+			"rotating again: import it by kid (an import block with id = %q, or terraform import ADDRESS %s). "+
+			"To rotate once more anyway, set min_rotation_interval = \"0s\".",
+			kid, domain, since.UTC().Format(time.RFC3339), now.Sub(since).Round(time.Second), interval, kid, kid))
+	return diags
 }
 
 func (r *signingKeyRotationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan rotationModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || configuredClient(r.client, &resp.Diagnostics) == nil {
+	client := configuredClient(r.tenant.client, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
 		return
 	}
+	if r.tenant.rotations != nil {
+		defer r.tenant.rotations.done()
+	}
+	// Compare, then rotate: a list read before this apply began may be
+	// stale, so the tenant is read again right before the rotate call.
+	keys, err := client.ReadSigningKeys(ctx)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot rotate the signing key", err.Error()+"\n\nNothing was sent: the tenant did not rotate.")
+		return
+	}
+	roles := management.Roles(keys)
 	if plan.CurrentKID.IsUnknown() {
-		// Planned before the provider could be configured: learn now,
-		// before rotating, which keys the rotation moves.
-		keys, err := r.client.ListSigningKeys(ctx)
-		if err == nil {
-			err = plan.expectMoves(r.client.Domain(), management.Roles(keys))
-		}
-		if err != nil {
-			resp.Diagnostics.AddError("Cannot rotate the signing key", err.Error())
+		// Planned before the provider could be configured: learn now which
+		// keys the rotation moves, and check what the plan could not.
+		resp.Diagnostics.Append(plan.expectMoves(client.Domain(), roles)...)
+		resp.Diagnostics.Append(checkRotationInterval(client.Domain(), roles, plan.MinRotationInterval.ValueString(), time.Now())...)
+		if resp.Diagnostics.HasError() {
 			return
 		}
 	}
-	ref, err := r.client.RotateSigningKey(ctx)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot rotate the signing key", err.Error()+
-			"\n\nThe rotation is not retried: if Auth0 did rotate, the auth0keys_signing_keys data source shows it.")
+	if !plan.movesFrom(roles) {
+		resp.Diagnostics.AddError("The tenant's signing keys changed since the plan",
+			fmt.Sprintf("The plan rotates Auth0 tenant %s from current key %s and next key %s, but the tenant now has current key %s "+
+				"and next key %s. Someone rotated it since the plan was made. Nothing was sent: plan again to see what a rotation "+
+				"would do now.", client.Domain(), kidOrNone(plan.PreviousKID.ValueString()), plan.CurrentKID.ValueString(),
+				roleKID(roles.Current), roleKID(roles.Next)))
 		return
 	}
-	plan.NextKID = types.StringValue(ref.KID)
+	ref, err := client.RotateSigningKey(ctx)
+	switch {
+	case err == nil:
+		plan.NextKID = types.StringValue(ref.KID)
+	case !management.OutcomeUnknown(err):
+		resp.Diagnostics.AddError("Cannot rotate the signing key",
+			err.Error()+"\n\nAuth0 did not rotate: the tenant's keys are as they were, and applying again is safe.")
+		return
+	default:
+		if !r.reconcile(ctx, client, &plan, err, &resp.Diagnostics) {
+			return
+		}
+	}
+	plan.ID = plan.CurrentKID
 	plan.RotatedAt = types.StringValue(time.Now().UTC().Format(time.RFC3339))
-	wantRevoke := plan.RevokePrevious.ValueBool() && !plan.PreviousKID.IsNull()
-	plan.RevokedKID = types.StringNull()
-	// The rotation happened: from here on the state records it, so that no
-	// later plan rotates again.
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
-	if !wantRevoke {
-		return
-	}
-	if kid, ok := r.revokePrevious(ctx, plan, &resp.Diagnostics, true); ok {
-		plan.RevokedKID = types.StringValue(kid)
-		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
-	}
 }
 
-// revokePrevious revokes the key that was current before the rotation, once
-// the tenant shows it retired. A failure after a rotation is reported as a
-// warning, since an error would taint the rotation and rotate again.
-func (r *signingKeyRotationResource) revokePrevious(ctx context.Context, m rotationModel, diags interface {
-	AddError(string, string)
-	AddWarning(string, string)
-}, afterRotating bool) (string, bool) {
-	fail := diags.AddError
-	if afterRotating {
-		fail = diags.AddWarning
-	}
-	kid := m.PreviousKID.ValueString()
-	var err error
-	if afterRotating {
-		// The plan, checked again in this apply, named the key that was
-		// current; the rotation just retired it.
-		_, err = r.client.RevokeSigningKey(ctx, kid)
-	} else {
-		var key management.SigningKey
-		key, err = r.client.FindSigningKey(ctx, kid)
-		switch {
-		case err != nil:
-		case key.Current || key.Next:
-			err = fmt.Errorf("signing key %s is not a previous key of the tenant now", kid)
-		case !key.Revoked:
-			_, err = r.client.RevokeSigningKey(ctx, kid)
-		}
-	}
+// movesFrom reports whether the tenant's keys are still the ones the plan
+// rotates from.
+func (m *rotationModel) movesFrom(roles management.KeyRoles) bool {
+	return roleKID(roles.Next) == m.CurrentKID.ValueString() && roleKID(roles.Current) == kidOrNone(m.PreviousKID.ValueString())
+}
+
+// reconcile finds out what a rotate call whose answer was lost did, with a
+// read of its own that a cancelled apply does not stop. It reports whether
+// the rotation happened as planned, with next_kid filled in; otherwise it
+// adds an error that says what the tenant shows.
+func (r *signingKeyRotationResource) reconcile(ctx context.Context, client *management.Client, plan *rotationModel, sendErr error, diags *diag.Diagnostics) bool {
+	readCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), reconcileTimeout)
+	defer cancel()
+	keys, err := client.ReadSigningKeys(readCtx)
 	if err != nil {
-		what := "Cannot revoke the previous signing key"
-		detail := err.Error()
-		if afterRotating {
-			what = "Rotated, but the previous signing key is not revoked"
-			detail = fmt.Sprintf("The rotation succeeded and is recorded in the state (current key %s). Revoking the previous key %s failed: %s\n\n"+
-				"The next plan proposes only this revocation; it does not rotate again.", m.CurrentKID.ValueString(), kid, err)
-		}
-		fail(what, detail)
-		return "", false
+		diags.AddError("The rotation's outcome is unknown",
+			fmt.Sprintf("The rotate call got no usable answer (%s), and reading the tenant afterwards failed too (%s). "+
+				"Auth0 may have rotated: %s may be current now. Do not rotate again before checking the tenant's keys "+
+				"(the auth0keys_signing_keys data source): if it rotated, import this rotation by that kid. "+
+				"min_rotation_interval makes the next plan fail rather than rotate a second time.",
+				sendErr, err, plan.CurrentKID.ValueString()))
+		return false
 	}
-	return kid, true
+	roles := management.Roles(keys)
+	switch {
+	case roleKID(roles.Current) == plan.CurrentKID.ValueString() && roles.Next != nil:
+		plan.NextKID = types.StringValue(roles.Next.KID)
+		diags.AddWarning("Auth0's answer to the rotation was lost; the tenant rotated",
+			fmt.Sprintf("The rotate call got no usable answer (%s). Reading the tenant shows the rotation happened as planned: "+
+				"%s is current and Auth0 queued %s as the next key. The rotation is recorded; it is not sent again.",
+				sendErr, roles.Current.KID, roles.Next.KID))
+		return true
+	case plan.movesFrom(roles):
+		diags.AddError("Cannot rotate the signing key",
+			fmt.Sprintf("The rotate call got no usable answer (%s). Reading the tenant shows it did not rotate: %s is still current "+
+				"and %s still next. No rotation happened, and applying again is safe.",
+				sendErr, kidOrNone(plan.PreviousKID.ValueString()), plan.CurrentKID.ValueString()))
+	default:
+		diags.AddError("The tenant's signing keys moved otherwise than planned",
+			fmt.Sprintf("The rotate call got no usable answer (%s). The plan made %s current; the tenant now has current key %s "+
+				"and next key %s, so something else rotated it too. Nothing is recorded: check the tenant's keys before applying again, "+
+				"and import the rotation by kid if it stands for this one.",
+				sendErr, plan.CurrentKID.ValueString(), roleKID(roles.Current), roleKID(roles.Next)))
+	}
+	return false
+}
+
+func roleKID(k *management.SigningKey) string {
+	if k == nil {
+		return "(none)"
+	}
+	return k.KID
+}
+
+func kidOrNone(kid string) string {
+	if kid == "" {
+		return "(none)"
+	}
+	return kid
 }
 
 // Read keeps the prior state, with which the framework fills the response:
@@ -242,31 +324,79 @@ func (r *signingKeyRotationResource) revokePrevious(ctx context.Context, m rotat
 func (r *signingKeyRotationResource) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {
 }
 
+// Update records new triggers of an imported rotation, or a new
+// min_rotation_interval; neither reaches Auth0.
 func (r *signingKeyRotationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state rotationModel
+	var plan rotationModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	plan.RevokedKID = state.RevokedKID
-	if plan.RevokePrevious.ValueBool() && state.RevokedKID.IsNull() && !state.PreviousKID.IsNull() {
-		if configuredClient(r.client, &resp.Diagnostics) == nil {
-			return
-		}
-		kid, ok := r.revokePrevious(ctx, state, &resp.Diagnostics, false)
-		if !ok {
-			// Keep the revocation pending: the next plan proposes it again.
-			state.RevokePrevious, state.Triggers = plan.RevokePrevious, plan.Triggers
-			resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
-			return
-		}
-		plan.RevokedKID = types.StringValue(kid)
-	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, nil)...)
 }
 
 func (r *signingKeyRotationResource) Delete(_ context.Context, _ resource.DeleteRequest, resp *resource.DeleteResponse) {
 	resp.Diagnostics.AddWarning("Destroying a rotation changes nothing in Auth0",
 		"auth0keys_signing_key_rotation was removed from the Terraform state only. The tenant's keys stay as they are.")
+}
+
+// ImportState records a rotation made elsewhere (in the dashboard, or by
+// an apply that was stopped before it recorded it) by the kid it made
+// current.
+func (r *signingKeyRotationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if err := management.ValidateKID(req.ID); err != nil {
+		resp.Diagnostics.AddError("Invalid import ID", "Import a rotation by the kid it made current: "+err.Error())
+		return
+	}
+	client := configuredClient(r.tenant.client, &resp.Diagnostics)
+	if client == nil {
+		return
+	}
+	keys, err := client.ReadSigningKeys(ctx)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot import the rotation", err.Error())
+		return
+	}
+	state, err := rotationOf(req.ID, keys)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot import the rotation", fmt.Sprintf("Auth0 tenant %s: %s.", client.Domain(), err))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, []byte(`true`))...)
+}
+
+// rotationOf reconstructs the rotation that made kid current from the
+// tenant's keys and their dates: the key that stopped being current when
+// kid became current, and the key that became current when kid stopped.
+func rotationOf(kid string, keys []management.SigningKey) (rotationModel, error) {
+	var key *management.SigningKey
+	for i := range keys {
+		if keys[i].KID == kid {
+			key = &keys[i]
+		}
+	}
+	switch {
+	case key == nil:
+		return rotationModel{}, fmt.Errorf("no signing key has kid %q", kid)
+	case key.Next || (!key.Current && key.CurrentSince == ""):
+		return rotationModel{}, fmt.Errorf("signing key %s has never been current, so no rotation made it current", kid)
+	}
+	m := rotationModel{
+		ID: types.StringValue(kid), CurrentKID: types.StringValue(kid), Triggers: types.MapNull(types.StringType),
+		MinRotationInterval: types.StringValue(defaultMinRotationInterval),
+		RotatedAt:           optionalString(string(key.CurrentSince)),
+		PreviousKID:         types.StringNull(),
+		NextKID:             types.StringNull(),
+	}
+	for _, k := range keys {
+		switch {
+		case k.KID == kid:
+		case key.CurrentSince != "" && k.CurrentUntil == key.CurrentSince:
+			m.PreviousKID = types.StringValue(k.KID)
+		case key.Current && k.Next && !k.Revoked:
+			m.NextKID = types.StringValue(k.KID)
+		case !key.Current && key.CurrentUntil != "" && k.CurrentSince == key.CurrentUntil:
+			m.NextKID = types.StringValue(k.KID)
+		}
+	}
+	return m, nil
 }

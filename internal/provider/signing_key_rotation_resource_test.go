@@ -3,6 +3,9 @@ package provider_test
 import (
 	"fmt"
 	"net/http"
+	"os"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -54,11 +57,10 @@ func TestRotation_rotates(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectKnownValue(rotationName, tfjsonpath.New("previous_kid"), knownvalue.StringExact(current.KID)),
 					plancheck.ExpectKnownValue(rotationName, tfjsonpath.New("current_kid"), knownvalue.StringExact(next.KID)),
-					plancheck.ExpectKnownValue(rotationName, tfjsonpath.New("revoked_kid"), knownvalue.Null()),
 					plancheck.ExpectUnknownValue(rotationName, tfjsonpath.New("next_kid")),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(rotationName, tfjsonpath.New("revoke_previous"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(rotationName, tfjsonpath.New("min_rotation_interval"), knownvalue.StringExact("1h")),
 					statecheck.ExpectKnownValue(rotationName, tfjsonpath.New("rotated_at"), knownvalue.NotNull()),
 				},
 				Check: func(s *terraform.State) error {
@@ -81,8 +83,9 @@ func TestRotation_rotates(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 			{
-				// New triggers mean a new rotation.
-				Config: acctest.ProviderBlock(srv) + rotation(`triggers = { schedule = "2026-12" }`),
+				// New triggers mean a new rotation; the tenant rotated
+				// moments ago, which min_rotation_interval = "0s" allows.
+				Config: acctest.ProviderBlock(srv) + rotation(`triggers = { schedule = "2026-12" }`, `min_rotation_interval = "0s"`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(rotationName, plancheck.ResourceActionReplace),
 				}},
@@ -97,51 +100,216 @@ func TestRotation_rotates(t *testing.T) {
 	})
 }
 
-func TestRotation_revokePrevious(t *testing.T) {
+// rotateThenRevoke rotates and revokes the key the rotation retires, in
+// one apply, and outputs what the state records.
+func rotateThenRevoke(srv *emulator.Server, extra ...string) string {
+	return acctest.ProviderBlock(srv, extra...) + rotation() + `
+resource "auth0keys_signing_key_revocation" "old" {
+  kid          = auth0keys_signing_key_rotation.this.previous_kid
+  grace_period = "0s"
+}
+
+output "current_kid" {
+  value = auth0keys_signing_key_rotation.this.current_kid
+}
+`
+}
+
+// wantRotatedOnceAndRevoked checks the tenant after a rotate-then-revoke:
+// exactly one rotation, the key that was current revoked, and the state's
+// current_kid naming the tenant's current key.
+func wantRotatedOnceAndRevoked(srv *emulator.Server, wasCurrent string, stateCurrent string) error {
+	if n := srv.Rotations(); n != 1 {
+		return fmt.Errorf("the tenant rotated %d times, want exactly once", n)
+	}
+	if k, _ := srv.Key(wasCurrent); !k.Revoked {
+		return fmt.Errorf("the key that was current, %s, is not revoked", wasCurrent)
+	}
+	if current, _ := srv.KeyWhere(func(k emulator.Key) bool { return k.Current }); current.KID != stateCurrent {
+		return fmt.Errorf("the state's current_kid is %s, the tenant's current key is %s", stateCurrent, current.KID)
+	}
+	return nil
+}
+
+func TestRotation_thenRevokeItsPreviousKeyInOneApply(t *testing.T) {
 	srv := acctest.StartEmulator(t, emulator.Options{})
 	current := keyIn(t, srv, func(k emulator.Key) bool { return k.Current })
+	next := keyIn(t, srv, func(k emulator.Key) bool { return k.Next })
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: acctest.ProviderBlock(srv) + rotation("revoke_previous = true"),
-			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-				plancheck.ExpectKnownValue(rotationName, tfjsonpath.New("previous_kid"), knownvalue.StringExact(current.KID)),
-				plancheck.ExpectUnknownValue(rotationName, tfjsonpath.New("revoked_kid")),
-			}},
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(rotationName, tfjsonpath.New("revoked_kid"), knownvalue.StringExact(current.KID)),
-				statecheck.ExpectKnownValue(rotationName, tfjsonpath.New("previous_kid"), knownvalue.StringExact(current.KID)),
+		Steps: []resource.TestStep{
+			{
+				Config: rotateThenRevoke(srv),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(revocationName, plancheck.ResourceActionCreate),
+					plancheck.ExpectKnownValue(revocationName, tfjsonpath.New("kid"), knownvalue.StringExact(current.KID)),
+					plancheck.ExpectKnownValue(revocationName, tfjsonpath.New("fingerprint"), knownvalue.StringExact(current.Fingerprint)),
+					plancheck.ExpectUnknownValue(revocationName, tfjsonpath.New("current_until")),
+					plancheck.ExpectKnownValue(rotationName, tfjsonpath.New("current_kid"), knownvalue.StringExact(next.KID)),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(revocationName, tfjsonpath.New("current_until"), knownvalue.NotNull()),
+				},
+				Check: func(*terraform.State) error {
+					if err := wantRotatedOnceAndRevoked(srv, current.KID, next.KID); err != nil {
+						return err
+					}
+					return wantCalls(srv, map[emulator.Operation]int{emulator.OpRotate: 1, emulator.OpRevoke: 1})
+				},
 			},
-			Check: func(*terraform.State) error {
-				if k, _ := srv.Key(current.KID); !k.Revoked {
-					return fmt.Errorf("the previous key %s is not revoked", current.KID)
-				}
-				return wantCalls(srv, map[emulator.Operation]int{emulator.OpRotate: 1, emulator.OpRevoke: 1})
+			{
+				Config:           rotateThenRevoke(srv),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
-		}},
+		},
 	})
 }
 
-func TestRotation_500OnRotateIsNotRetried(t *testing.T) {
+func TestRotation_revocationWithGracePeriodOfAKeyTheSamePlanRetires(t *testing.T) {
 	srv := acctest.StartEmulator(t, emulator.Options{})
-	srv.InjectFault(emulator.Fault{Op: emulator.OpRotate, Status: http.StatusInternalServerError, AfterProcessing: true})
+	current := keyIn(t, srv, func(k emulator.Key) bool { return k.Current })
+	config := strings.Replace(rotateThenRevoke(srv), `grace_period = "0s"`, `grace_period = "24h"`, 1)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: acctest.ProviderBlock(srv) + rotation(),
-			ExpectError: acctest.Diagnostic("Cannot rotate the signing key",
-				"cannot rotate the signing key: Auth0 tenant "+srv.Domain()+" answered 500 (Injected fault)", "The rotation is not retried"),
+			Config: config,
+			ExpectError: acctest.Diagnostic("The signing key is retired by this plan", `grace_period = "24h"`,
+				"Signing key "+current.KID+" is the current key until the rotation in this plan retires it, so it cannot have been retired for grace_period 24h"),
 		}},
 	})
-	if err := wantCalls(srv, map[emulator.Operation]int{emulator.OpRotate: 1}); err != nil {
+	if err := wantCalls(srv, map[emulator.Operation]int{emulator.OpRotate: 0, emulator.OpRevoke: 0}); err != nil {
 		t.Fatal(err)
 	}
 }
 
-func TestRotation_failedRevocationIsProposedAlone(t *testing.T) {
+// TestRotation_lostAnswers loses the rotate call's answer in each way a
+// network can after the tenant rotated; applying again until the apply
+// succeeds must leave exactly one rotation and the retired key revoked.
+func TestRotation_lostAnswers(t *testing.T) {
+	requireAcceptance(t)
+	faults := map[string]emulator.Fault{
+		"dropped after processing": {Drop: true},
+		"504 after processing":     {Status: http.StatusGatewayTimeout},
+		"unreadable 201":           {Unreadable: true},
+	}
+	for name, fault := range faults {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := acctest.StartEmulator(t, emulator.Options{})
+			current := keyIn(t, srv, func(k emulator.Key) bool { return k.Current })
+			fault.Op, fault.AfterProcessing = emulator.OpRotate, true
+			srv.InjectFault(fault)
+			cli := acctest.ProviderCLI(t, rotateThenRevoke(srv))
+			out := applyUntilSuccess(t, cli, 3)
+			if !strings.Contains(out, "Auth0's answer to the rotation was lost; the tenant rotated") {
+				t.Errorf("the apply did not warn that the answer was lost:\n%s", out)
+			}
+			if err := wantRotatedOnceAndRevoked(srv, current.KID, outputOf(t, cli, "current_kid")); err != nil {
+				t.Fatal(err)
+			}
+			if err := wantCalls(srv, map[emulator.Operation]int{emulator.OpRotate: 1, emulator.OpRevoke: 1}); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+// TestRotation_interruptedDuringASlowAnswer sends SIGINT to terraform while
+// the tenant, having rotated, holds its answer back.
+func TestRotation_interruptedDuringASlowAnswer(t *testing.T) {
+	requireAcceptance(t)
+	t.Parallel()
 	srv := acctest.StartEmulator(t, emulator.Options{})
 	current := keyIn(t, srv, func(k emulator.Key) bool { return k.Current })
-	config := acctest.ProviderBlock(srv, "max_retries = 1") + rotation("revoke_previous = true")
+	srv.InjectFault(emulator.Fault{Op: emulator.OpRotate, AfterProcessing: true, Delay: 20 * time.Second})
+	cli := acctest.ProviderCLI(t, rotateThenRevoke(srv))
+	cmd := cli.Command("apply", "-input=false", "-auto-approve", "-no-color")
+	var output strings.Builder
+	cmd.Stdout, cmd.Stderr = &output, &output
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for srv.Rotations() == 0 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err == nil {
+		t.Fatalf("the interrupted apply exited 0:\n%s", output.String())
+	}
+	if !strings.Contains(output.String(), "Auth0's answer to the rotation was lost; the tenant rotated") {
+		t.Errorf("the interrupted apply did not record the rotation:\n%s", output.String())
+	}
+	applyUntilSuccess(t, cli, 2)
+	if err := wantRotatedOnceAndRevoked(srv, current.KID, outputOf(t, cli, "current_kid")); err != nil {
+		t.Fatal(err)
+	}
+	if err := wantCalls(srv, map[emulator.Operation]int{emulator.OpRotate: 1, emulator.OpRevoke: 1}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// applyUntilSuccess applies up to tries times and returns the output of
+// every apply; it fails the test when none exits 0.
+func applyUntilSuccess(t *testing.T, cli acctest.CLI, tries int) string {
+	t.Helper()
+	var all strings.Builder
+	for range tries {
+		stdout, stderr, err := cli.Run("apply", "-input=false", "-auto-approve", "-no-color")
+		all.WriteString(stdout + stderr)
+		if err == nil {
+			return all.String()
+		}
+	}
+	t.Fatalf("no apply of %d succeeded:\n%s", tries, all.String())
+	return ""
+}
+
+// outputOf reads an output of the configuration's state.
+func outputOf(t *testing.T, cli acctest.CLI, name string) string {
+	t.Helper()
+	stdout, _, err := cli.Run("output", "-raw", name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return stdout
+}
+
+func TestRotation_notRotatedWhenAnAnswerIsLostBeforeProcessing(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	current := keyIn(t, srv, func(k emulator.Key) bool { return k.Current })
+	next := keyIn(t, srv, func(k emulator.Key) bool { return k.Next })
+	srv.InjectFault(emulator.Fault{Op: emulator.OpRotate, Status: http.StatusBadGateway})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: acctest.ProviderBlock(srv) + rotation(),
+				ExpectError: acctest.Diagnostic("Cannot rotate the signing key",
+					"The rotate call got no usable answer (cannot rotate the signing key: Auth0 tenant "+srv.Domain()+" answered 502 (Injected fault)).",
+					"Reading the tenant shows it did not rotate: "+current.KID+" is still current and "+next.KID+" still next.",
+					"No rotation happened, and applying again is safe."),
+			},
+			{
+				Config: acctest.ProviderBlock(srv) + rotation(),
+				Check: func(*terraform.State) error {
+					if n := srv.Rotations(); n != 1 {
+						return fmt.Errorf("the tenant rotated %d times, want once", n)
+					}
+					return wantCalls(srv, map[emulator.Operation]int{emulator.OpRotate: 2})
+				},
+			},
+		},
+	})
+}
+
+func TestRotation_failedRevocationExitsNonZeroAndIsProposedAlone(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	current := keyIn(t, srv, func(k emulator.Key) bool { return k.Current })
+	next := keyIn(t, srv, func(k emulator.Key) bool { return k.Next })
+	config := rotateThenRevoke(srv, "max_retries = 1")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
@@ -149,29 +317,19 @@ func TestRotation_failedRevocationIsProposedAlone(t *testing.T) {
 				PreConfig: func() {
 					srv.InjectFault(emulator.Fault{Op: emulator.OpRevoke, Status: http.StatusInternalServerError, Times: 2})
 				},
-				Config: config,
-				// The rotation is recorded; the revocation is still to do.
-				ExpectNonEmptyPlan: true,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(rotationName, tfjsonpath.New("previous_kid"), knownvalue.StringExact(current.KID)),
-					statecheck.ExpectKnownValue(rotationName, tfjsonpath.New("revoked_kid"), knownvalue.Null()),
-				},
-				Check: func(*terraform.State) error {
-					if k, _ := srv.Key(current.KID); k.Revoked || k.Current {
-						return fmt.Errorf("after the failed revocation %s should be previous and not revoked: %+v", current.KID, k)
-					}
-					return wantCalls(srv, map[emulator.Operation]int{emulator.OpRotate: 1, emulator.OpRevoke: 2})
-				},
+				Config:      config,
+				ExpectError: acctest.Diagnostic("Cannot revoke the signing key", "cannot revoke signing key "+current.KID),
 			},
 			{
 				Config: config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(rotationName, plancheck.ResourceActionUpdate),
-					plancheck.ExpectKnownValue(rotationName, tfjsonpath.New("revoked_kid"), knownvalue.StringExact(current.KID)),
+					plancheck.ExpectResourceAction(rotationName, plancheck.ResourceActionNoop),
+					plancheck.ExpectResourceAction(revocationName, plancheck.ResourceActionCreate),
+					plancheck.ExpectKnownValue(revocationName, tfjsonpath.New("kid"), knownvalue.StringExact(current.KID)),
 				}},
 				Check: func(*terraform.State) error {
-					if k, _ := srv.Key(current.KID); !k.Revoked {
-						return fmt.Errorf("%s is not revoked after the second apply", current.KID)
+					if err := wantRotatedOnceAndRevoked(srv, current.KID, next.KID); err != nil {
+						return err
 					}
 					return wantCalls(srv, map[emulator.Operation]int{emulator.OpRotate: 1, emulator.OpRevoke: 3})
 				},
@@ -182,16 +340,30 @@ func TestRotation_failedRevocationIsProposedAlone(t *testing.T) {
 
 func TestRotation_rateLimitsOnEveryEndpoint(t *testing.T) {
 	srv := acctest.StartEmulator(t, emulator.Options{})
-	for _, op := range []emulator.Operation{emulator.OpToken, emulator.OpList, emulator.OpRotate, emulator.OpRevoke} {
+	current := keyIn(t, srv, func(k emulator.Key) bool { return k.Current })
+	next := keyIn(t, srv, func(k emulator.Key) bool { return k.Next })
+	limited := []emulator.Operation{emulator.OpToken, emulator.OpList, emulator.OpRotate, emulator.OpRevoke}
+	for _, op := range limited {
 		srv.InjectFault(emulator.Fault{Op: op, Status: http.StatusTooManyRequests, ResetIn: time.Second, RetryAfter: op == emulator.OpRotate})
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: acctest.ProviderBlock(srv) + rotation("revoke_previous = true"),
+			Config: rotateThenRevoke(srv),
 			Check: func(*terraform.State) error {
-				if n := len(srv.Keys()); n != 3 {
-					return fmt.Errorf("the tenant has %d keys, want 3: exactly one rotation", n)
+				served := map[emulator.Operation]bool{}
+				for _, r := range srv.Requests() {
+					if r.Status == http.StatusTooManyRequests {
+						served[r.Op] = true
+					}
+				}
+				for _, op := range limited {
+					if !served[op] {
+						return fmt.Errorf("no 429 was served on %s: %v", op, srv.Requests())
+					}
+				}
+				if err := wantRotatedOnceAndRevoked(srv, current.KID, next.KID); err != nil {
+					return err
 				}
 				return wantCalls(srv, map[emulator.Operation]int{emulator.OpRotate: 2, emulator.OpRevoke: 2})
 			},
@@ -207,11 +379,264 @@ func TestRotation_missingScope(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: acctest.ProviderBlock(srv) + rotation(),
 			ExpectError: acctest.Diagnostic("Cannot rotate the signing key",
-				"the access token lacks the scope create:signing_keys and update:signing_keys", "grant create:signing_keys and update:signing_keys to the application"),
+				"the access token lacks the scope create:signing_keys and update:signing_keys", "grant create:signing_keys and update:signing_keys to the application",
+				"Auth0 did not rotate: the tenant's keys are as they were, and applying again is safe."),
 		}},
 	})
-	if n := len(srv.Keys()); n != 2 {
+	if n := srv.Rotations(); n != 0 {
 		t.Fatalf("the tenant rotated without the scope")
+	}
+}
+
+func TestRotation_twoInOnePlanAreRefused(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	next := keyIn(t, srv, func(k emulator.Key) bool { return k.Next })
+	config := acctest.ProviderBlock(srv) + rotation() + "resource \"auth0keys_signing_key_rotation\" \"emergency\" {}\n"
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: config,
+			ExpectError: acctest.Diagnostic("More than one rotation of the tenant in one plan",
+				"This plan already rotates Auth0 tenant "+srv.Domain()+" ("+next.KID+" becomes current).",
+				"Keep one rotation resource per tenant"),
+		}},
+	})
+	if n := srv.Rotations(); n != 0 || srv.Count(emulator.OpRotate) != 0 {
+		t.Fatalf("the tenant rotated %d times", n)
+	}
+}
+
+func TestRotation_minRotationInterval(t *testing.T) {
+	keys := emulator.FreshTenant()
+	since := time.Now().Add(-10 * time.Minute).UTC()
+	keys[0].CurrentSince = since
+	srv := acctest.StartEmulator(t, emulator.Options{Keys: keys})
+	current := keyIn(t, srv, func(k emulator.Key) bool { return k.Current })
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: acctest.ProviderBlock(srv) + rotation(),
+				ExpectError: acctest.Diagnostic("The tenant rotated too recently",
+					"The current signing key "+current.KID+" of Auth0 tenant "+srv.Domain()+" became current at "+since.Format(time.RFC3339),
+					"less than min_rotation_interval 1h.",
+					"import it by kid (an import block with id = \""+current.KID+"\", or terraform import ADDRESS "+current.KID+").",
+					`To rotate once more anyway, set min_rotation_interval = "0s".`),
+			},
+			{
+				PreConfig: func() {
+					if n := srv.Count(emulator.OpRotate); n != 0 {
+						t.Fatalf("the refused plan sent %d rotations", n)
+					}
+				},
+				Config: acctest.ProviderBlock(srv) + rotation(`min_rotation_interval = "0s"`),
+				Check: func(*terraform.State) error {
+					return wantCalls(srv, map[emulator.Operation]int{emulator.OpRotate: 1})
+				},
+			},
+		},
+	})
+}
+
+func TestRotation_import(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	current := keyIn(t, srv, func(k emulator.Key) bool { return k.Current })
+	next := keyIn(t, srv, func(k emulator.Key) bool { return k.Next })
+	// Rotated in the dashboard, or by an apply that was killed.
+	queued, err := srv.Rotate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	config := acctest.ProviderBlock(srv) + rotation(`triggers = { reason = "incident" }`) +
+		fmt.Sprintf("import {\n  to = %s\n  id = %q\n}\n", rotationName, next.KID)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(rotationName, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(rotationName, tfjsonpath.New("current_kid"), knownvalue.StringExact(next.KID)),
+					statecheck.ExpectKnownValue(rotationName, tfjsonpath.New("previous_kid"), knownvalue.StringExact(current.KID)),
+					statecheck.ExpectKnownValue(rotationName, tfjsonpath.New("next_kid"), knownvalue.StringExact(queued.KID)),
+					statecheck.ExpectKnownValue(rotationName, tfjsonpath.New("triggers"), knownvalue.MapExact(map[string]knownvalue.Check{
+						"reason": knownvalue.StringExact("incident"),
+					})),
+				},
+			},
+			{
+				Config:           config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check: func(*terraform.State) error {
+					if n := srv.Rotations(); n != 1 || srv.Count(emulator.OpRotate) != 0 {
+						return fmt.Errorf("importing rotated the tenant: %d rotations", n)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+func TestRotation_importOfAKeyThatWasNeverCurrent(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	next := keyIn(t, srv, func(k emulator.Key) bool { return k.Next })
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:        acctest.ProviderBlock(srv) + rotation(),
+			ResourceName:  rotationName,
+			ImportState:   true,
+			ImportStateId: next.KID,
+			ExpectError: acctest.Diagnostic("Cannot import the rotation",
+				"signing key "+next.KID+" has never been current, so no rotation made it current."),
+		}},
+	})
+}
+
+// TestRotation_staleSavedPlanSendsNothing rotates the tenant in the
+// dashboard between a reviewed plan and its apply. Within
+// min_rotation_interval the apply's final plan refuses the rotation; with
+// the check off, Terraform's own final plan check stops it.
+func TestRotation_staleSavedPlanSendsNothing(t *testing.T) {
+	requireAcceptance(t)
+	tests := map[string]struct {
+		interval string
+		want     []string
+	}{
+		"within min_rotation_interval": {"1h", []string{"The tenant rotated too recently", "less than min_rotation_interval 1h"}},
+		"min_rotation_interval 0s": {"0s", []string{"sends nothing if its keys changed since this plan; when applying a saved plan, Terraform then reports \"Provider produced inconsistent final plan\": plan again.",
+			"Provider produced inconsistent final plan", "produced an invalid new value for .current_kid"}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := acctest.StartEmulator(t, emulator.Options{})
+			cli := acctest.ProviderCLI(t, strings.Replace(rotateThenRevoke(srv), rotation(), rotation(`min_rotation_interval = "`+tc.interval+`"`), 1))
+			if _, _, err := cli.Run("plan", "-input=false", "-no-color", "-out=reviewed.tfplan"); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := srv.Rotate(); err != nil {
+				t.Fatal(err)
+			}
+			stdout, stderr, err := cli.Run("apply", "-input=false", "-no-color", "reviewed.tfplan")
+			if err == nil {
+				t.Fatalf("the stale plan applied:\n%s", stdout)
+			}
+			if want := acctest.Diagnostic(tc.want...); !want.MatchString(stdout + stderr) {
+				t.Errorf("want %s in:\n%s%s", want, stdout, stderr)
+			}
+			if n := srv.Count(emulator.OpRotate) + srv.Count(emulator.OpRevoke); n != 0 || srv.Rotations() != 1 {
+				t.Fatalf("the stale plan sent %d writes", n)
+			}
+		})
+	}
+}
+
+// TestRotation_comparesRightBeforeRotating rotates the tenant out of band
+// between the apply's final plan and the rotate call.
+func TestRotation_comparesRightBeforeRotating(t *testing.T) {
+	requireAcceptance(t)
+	t.Parallel()
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	current := keyIn(t, srv, func(k emulator.Key) bool { return k.Current })
+	next := keyIn(t, srv, func(k emulator.Key) bool { return k.Next })
+	cli := acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+rotation())
+	if _, _, err := cli.Run("plan", "-input=false", "-no-color", "-out=reviewed.tfplan"); err != nil {
+		t.Fatal(err)
+	}
+	// The apply lists the keys twice: for its final plan, then right
+	// before rotating. The dashboard rotates just before the second.
+	srv.InjectFault(emulator.Fault{Op: emulator.OpList, Skip: 1, RotateFirst: true})
+	_, stderr, err := cli.Run("apply", "-input=false", "-no-color", "reviewed.tfplan")
+	if err == nil {
+		t.Fatal("the apply rotated a tenant whose keys changed")
+	}
+	want := acctest.Diagnostic("The tenant's signing keys changed since the plan",
+		"The plan rotates Auth0 tenant "+srv.Domain()+" from current key "+current.KID+" and next key "+next.KID+", but the tenant now has current key "+next.KID,
+		"Nothing was sent: plan again")
+	if !want.MatchString(stderr) {
+		t.Fatalf("want %s in:\n%s", want, stderr)
+	}
+	if n := srv.Count(emulator.OpRotate); n != 0 || srv.Rotations() != 1 {
+		t.Fatalf("%d rotate calls reached the tenant", n)
+	}
+}
+
+// TestRotation_outOfBandRotationDuringTheApply rotates the tenant from a
+// local-exec between a revocation and the rotation of one apply.
+func TestRotation_outOfBandRotationDuringTheApply(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{Keys: emulator.TenantWithHistory()})
+	prev := keyIn(t, srv, previousKey)
+	config := acctest.ProviderBlock(srv) + revocation(prev.KID) + fmt.Sprintf(`
+resource "terraform_data" "dashboard" {
+  depends_on = [auth0keys_signing_key_revocation.old]
+  provisioner "local-exec" {
+    command = "curl -sSf --cacert \"$SSL_CERT_FILE\" -X POST %s/_emulator/rotate"
+  }
+}
+`, srv.URL()) + rotation("depends_on = [terraform_data.dashboard]", `min_rotation_interval = "0s"`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      config,
+			ExpectError: regexp.MustCompile(`Provider produced inconsistent final plan`),
+		}},
+	})
+	if k, _ := srv.Key(prev.KID); !k.Revoked {
+		t.Fatal("the revocation before the out-of-band rotation did not happen")
+	}
+	if n := srv.Count(emulator.OpRotate); n != 0 || srv.Rotations() != 1 {
+		t.Fatalf("the provider sent %d rotations after the tenant rotated out of band", n)
+	}
+}
+
+// TestRotation_dataSourceOnAnotherAliasAfterTheRotation reads the tenant on
+// alias b before and after a rotation on alias a, in one apply.
+func TestRotation_dataSourceOnAnotherAliasAfterTheRotation(t *testing.T) {
+	requireAcceptance(t)
+	t.Parallel()
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	current := keyIn(t, srv, func(k emulator.Key) bool { return k.Current })
+	next := keyIn(t, srv, func(k emulator.Key) bool { return k.Next })
+	aliases := strings.Replace(acctest.ProviderBlock(srv), "provider \"auth0keys\" {\n", "provider \"auth0keys\" {\n  alias = \"a\"\n", 1) +
+		strings.Replace(acctest.ProviderBlock(srv), "provider \"auth0keys\" {\n", "provider \"auth0keys\" {\n  alias = \"b\"\n", 1)
+	cli := acctest.ProviderCLI(t, aliases+`
+resource "terraform_data" "start" {
+  input = "start"
+}
+
+data "auth0keys_signing_keys" "before" {
+  provider   = auth0keys.b
+  depends_on = [terraform_data.start]
+}
+
+resource "auth0keys_signing_key_rotation" "this" {
+  provider   = auth0keys.a
+  depends_on = [data.auth0keys_signing_keys.before]
+}
+
+data "auth0keys_signing_keys" "after" {
+  provider   = auth0keys.b
+  depends_on = [auth0keys_signing_key_rotation.this]
+}
+
+output "before" {
+  value = data.auth0keys_signing_keys.before.current_kid
+}
+
+output "after" {
+  value = data.auth0keys_signing_keys.after.current_kid
+}
+`)
+	applyUntilSuccess(t, cli, 1)
+	if got := outputOf(t, cli, "before"); got != current.KID {
+		t.Errorf("alias b read current key %s before the rotation, want %s", got, current.KID)
+	}
+	if got := outputOf(t, cli, "after"); got != next.KID {
+		t.Fatalf("alias b reads current key %s after the rotation on alias a, want %s", got, next.KID)
 	}
 }
 
@@ -232,23 +657,20 @@ provider "auth0keys" {
   client_id     = %q
   client_secret = %q
 }
-`, srv.Domain(), c.ID, c.Secret) + rotation("revoke_previous = true") + revocation(prev.KID)
+`, srv.Domain(), c.ID, c.Secret) + rotation() + revocation(prev.KID)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: config,
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(rotationName, tfjsonpath.New("previous_kid"), knownvalue.StringExact(current.KID)),
-				statecheck.ExpectKnownValue(rotationName, tfjsonpath.New("revoked_kid"), knownvalue.StringExact(current.KID)),
 				statecheck.ExpectKnownValue(revocationName, tfjsonpath.New("fingerprint"), knownvalue.StringExact(prev.Fingerprint)),
 			},
 			Check: func(*terraform.State) error {
-				for _, kid := range []string{current.KID, prev.KID} {
-					if k, _ := srv.Key(kid); !k.Revoked {
-						return fmt.Errorf("key %s is not revoked", kid)
-					}
+				if k, _ := srv.Key(prev.KID); !k.Revoked {
+					return fmt.Errorf("key %s is not revoked", prev.KID)
 				}
-				return wantCalls(srv, map[emulator.Operation]int{emulator.OpRotate: 1, emulator.OpRevoke: 2})
+				return wantCalls(srv, map[emulator.Operation]int{emulator.OpRotate: 1, emulator.OpRevoke: 1})
 			},
 		}},
 	})
