@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
@@ -8,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 // client trusts only the emulator's CA.
@@ -132,5 +134,95 @@ func TestListQuirks(t *testing.T) {
 func TestLoopbackOnly(t *testing.T) {
 	if _, err := Start(Options{Addr: "0.0.0.0:0"}); err == nil {
 		t.Fatal("the emulator listened beyond loopback")
+	}
+}
+
+func TestWorkDoneBeforeADelayedAnswerStandsWhenTheClientLeaves(t *testing.T) {
+	s := start(t, Options{})
+	s.InjectFault(Fault{Op: OpRotate, AfterProcessing: true, Delay: 5 * time.Second})
+	token := s.IssueToken(AllScopes, time.Hour)
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, s.URL()+"/api/v2/keys/signing/rotate", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	if resp, err := client(t, s).Do(req); err == nil {
+		_ = resp.Body.Close()
+		t.Fatal("the delayed answer arrived before the client gave up")
+	}
+	if n := s.Rotations(); n != 1 {
+		t.Fatalf("the tenant rotated %d times, want the one rotation done before the client left", n)
+	}
+}
+
+func TestAClientThatLeavesDuringADelayBeforeProcessingChangesNothing(t *testing.T) {
+	s := start(t, Options{})
+	s.InjectFault(Fault{Op: OpRotate, Delay: 5 * time.Second})
+	token := s.IssueToken(AllScopes, time.Hour)
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, s.URL()+"/api/v2/keys/signing/rotate", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	if resp, err := client(t, s).Do(req); err == nil {
+		_ = resp.Body.Close()
+	}
+	time.Sleep(100 * time.Millisecond)
+	if n := s.Rotations(); n != 0 {
+		t.Fatalf("the tenant rotated %d times for a request its client abandoned before processing", n)
+	}
+}
+
+func TestAdminEndpoint(t *testing.T) {
+	s := start(t, Options{})
+	hc := client(t, s)
+	admin := func(method, path, body string) *http.Response {
+		t.Helper()
+		req, _ := http.NewRequest(method, s.URL()+AdminPath+path, strings.NewReader(body))
+		resp, err := hc.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = resp.Body.Close() })
+		return resp
+	}
+	if resp := admin(http.MethodPost, "/faults", `{"op": "list", "status": 503, "delay": "1ms", "times": 2}`); resp.StatusCode != http.StatusCreated {
+		t.Fatalf("injecting a fault: %d", resp.StatusCode)
+	}
+	if resp := admin(http.MethodPost, "/faults", `{"op": "list", "delay": "soon"}`); resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("a fault with a bad duration: %d", resp.StatusCode)
+	}
+	if resp := admin(http.MethodPost, "/rotate", ""); resp.StatusCode != http.StatusCreated || s.Rotations() != 1 {
+		t.Fatalf("rotating out of band: %d, %d rotations", resp.StatusCode, s.Rotations())
+	}
+	c := DefaultClient()
+	if resp := admin(http.MethodPut, "/clients/"+c.ID+"/scopes", `{"scopes": ["read:signing_keys"]}`); resp.StatusCode != http.StatusOK {
+		t.Fatalf("setting scopes: %d", resp.StatusCode)
+	}
+	if got, _ := s.client(c.ID, c.Secret); len(got.Scopes) != 1 || got.Scopes[0] != ScopeRead {
+		t.Fatalf("the client's scopes are %v", got.Scopes)
+	}
+	var state struct {
+		Keys      []Key `json:"keys"`
+		Rotations int   `json:"rotations"`
+	}
+	if err := json.NewDecoder(admin(http.MethodGet, "/state", "").Body).Decode(&state); err != nil || len(state.Keys) != 3 || state.Rotations != 1 {
+		t.Fatalf("state: %+v %v", state, err)
+	}
+	token := s.IssueToken(AllScopes, time.Hour)
+	for range 2 {
+		req, _ := http.NewRequest(http.MethodGet, s.URL()+"/api/v2/keys/signing", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := hc.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close()
+		if resp.StatusCode != http.StatusServiceUnavailable {
+			t.Fatalf("the injected fault did not answer: %d", resp.StatusCode)
+		}
+	}
+	for _, r := range s.Requests() {
+		if strings.HasPrefix(r.Path, AdminPath) {
+			t.Fatalf("the request log recorded an admin request: %+v", r)
+		}
 	}
 }
