@@ -67,7 +67,9 @@ func (r *signingKeyRevocationResource) Schema(_ context.Context, _ resource.Sche
 		Description: "Revokes a previously used application signing key, for good: tokens signed with it stop validating " +
 			"and the key can never sign again. The plan names the exact certificate (fingerprint, thumbprint, dates) " +
 			"and refuses, before anything is sent, a kid that does not exist, the current key, the next key, and a key " +
-			"retired less than `grace_period` ago. A key that is already revoked is adopted into state. " +
+			"retired less than `grace_period` ago. The current key is accepted when a rotation in the same plan, on the same " +
+			"provider configuration, retires it (`kid = auth0keys_signing_key_rotation.NAME.previous_kid`): it is checked again " +
+			"after the rotation, right before the revoke call. A key that is already revoked is adopted into state. " +
 			"Destroying the resource only removes it from state: a revocation cannot be undone. " +
 			"Requires the Management API scopes `read:signing_keys` and `update:signing_keys`.",
 		Attributes: map[string]schema.Attribute{
