@@ -27,8 +27,11 @@ type adminFault struct {
 	Status          int       `json:"status"`
 	ResetIn         string    `json:"reset_in"`
 	RetryAfter      bool      `json:"retry_after"`
+	RetryAfterDate  bool      `json:"retry_after_date"`
+	Message         string    `json:"message"`
 	Drop            bool      `json:"drop"`
 	Unreadable      bool      `json:"unreadable"`
+	Oversize        bool      `json:"oversize"`
 	AfterProcessing bool      `json:"after_processing"`
 	Delay           string    `json:"delay"`
 	Skip            int       `json:"skip"`
@@ -36,8 +39,8 @@ type adminFault struct {
 }
 
 func (a adminFault) fault() (Fault, error) {
-	f := Fault{Op: a.Op, Times: a.Times, Status: a.Status, RetryAfter: a.RetryAfter, Drop: a.Drop,
-		Unreadable: a.Unreadable, AfterProcessing: a.AfterProcessing, Skip: a.Skip, RotateFirst: a.RotateFirst}
+	f := Fault{Op: a.Op, Times: a.Times, Status: a.Status, RetryAfter: a.RetryAfter, RetryAfterDate: a.RetryAfterDate, Message: a.Message, Drop: a.Drop,
+		Unreadable: a.Unreadable, Oversize: a.Oversize, AfterProcessing: a.AfterProcessing, Skip: a.Skip, RotateFirst: a.RotateFirst}
 	var err error
 	if f.ResetIn, err = optionalDuration("reset_in", a.ResetIn); err != nil {
 		return f, err

@@ -17,11 +17,19 @@ type Fault struct {
 	ResetIn time.Duration `json:"reset_in,omitempty"`
 	// RetryAfter also sends a Retry-After header (seconds) on a 429.
 	RetryAfter bool `json:"retry_after,omitempty"`
+	// RetryAfterDate sends only Retry-After, as an HTTP date, on a 429.
+	RetryAfterDate bool `json:"retry_after_date,omitempty"`
+	// Message replaces the error body's message, such as the 401 Auth0
+	// sends for an expired token (ExpiredTokenMessage).
+	Message string `json:"message,omitempty"`
 	// Drop closes the connection without an answer.
 	Drop bool `json:"drop,omitempty"`
 	// Unreadable answers with the operation's own status and a body that
 	// is not JSON, as a proxy's error page might.
 	Unreadable bool `json:"unreadable,omitempty"`
+	// Oversize answers with the operation's own status and a JSON body
+	// larger than any answer a client needs to read (9 MiB).
+	Oversize bool `json:"oversize,omitempty"`
 	// AfterProcessing carries out the operation before the fault answers,
 	// as when a tenant commits a change and the answer is lost. The work
 	// stands whatever the client does meanwhile.
@@ -40,7 +48,7 @@ type Fault struct {
 
 // answers reports whether the fault replaces the answer; a fault that only
 // delays lets the real answer through.
-func (f Fault) answers() bool { return f.Status != 0 || f.Drop || f.Unreadable }
+func (f Fault) answers() bool { return f.Status != 0 || f.Drop || f.Unreadable || f.Oversize }
 
 type faultSet struct {
 	mu      sync.Mutex

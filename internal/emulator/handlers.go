@@ -104,6 +104,12 @@ func (s *Server) serveFault(w *statusRecorder, f Fault, reset int64, realStatus 
 	if f.Drop {
 		panic(http.ErrAbortHandler)
 	}
+	if f.Oversize {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.WriteHeader(realStatus)
+		_, _ = w.Write([]byte(`{"padding": "` + strings.Repeat("x", 9<<20) + `"}`))
+		return
+	}
 	if f.Unreadable {
 		w.Header().Set("Content-Type", "text/html")
 		w.WriteHeader(realStatus)
@@ -118,14 +124,25 @@ func (s *Server) serveFault(w *statusRecorder, f Fault, reset int64, realStatus 
 			}
 		}
 		w.Header().Set("X-RateLimit-Remaining", "0")
-		w.Header().Set("X-RateLimit-Reset", strconv.FormatInt(reset, 10))
-		if f.RetryAfter {
+		switch {
+		case f.RetryAfterDate:
+			// Some proxies answer with only an HTTP-date Retry-After.
+			w.Header().Del("X-RateLimit-Reset")
+			w.Header().Set("Retry-After", time.Unix(reset, 0).UTC().Format(http.TimeFormat))
+		case f.RetryAfter:
+			w.Header().Set("X-RateLimit-Reset", strconv.FormatInt(reset, 10))
 			w.Header().Set("Retry-After", strconv.FormatInt(max(1, reset-time.Now().Unix()), 10))
+		default:
+			w.Header().Set("X-RateLimit-Reset", strconv.FormatInt(reset, 10))
 		}
 		apiError(w, http.StatusTooManyRequests, "Too Many Requests", "Global limit has been reached", "too_many_requests")
 		return
 	}
-	apiError(w, f.Status, http.StatusText(f.Status), "Injected fault", "")
+	message := f.Message
+	if message == "" {
+		message = "Injected fault"
+	}
+	apiError(w, f.Status, http.StatusText(f.Status), message, "")
 }
 
 // authorize checks the bearer token and that it carries every scope.
@@ -136,9 +153,13 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request, scopes []stri
 		apiError(w, http.StatusUnauthorized, "Unauthorized", "Missing authentication", "")
 		return false
 	}
-	g, valid := s.tokens.lookup(token)
-	if !ok || !valid {
+	g, known, expired := s.tokens.lookup(token)
+	switch {
+	case !ok || !known:
 		apiError(w, http.StatusUnauthorized, "Unauthorized", "Invalid token.", "")
+		return false
+	case expired:
+		apiError(w, http.StatusUnauthorized, "Unauthorized", ExpiredTokenMessage, "")
 		return false
 	}
 	if !hasAll(g.scopes, scopes) {

@@ -18,6 +18,9 @@ const (
 	ScopeUpdate = "update:signing_keys"
 )
 
+// ExpiredTokenMessage is the message of Auth0's 401 for an expired token.
+const ExpiredTokenMessage = "Expired token received for JSON Web Token validation" //nolint:gosec // a message, not a credential
+
 // AllScopes is every scope the signing key endpoints use.
 var AllScopes = []string{ScopeRead, ScopeCreate, ScopeUpdate}
 
@@ -198,6 +201,22 @@ func (s *Server) ListRevokedLimit(n int) {
 	s.tenant.mu.Lock()
 	defer s.tenant.mu.Unlock()
 	s.tenant.listRevokedLimit = n
+}
+
+// ListTwice makes list answers name the key kid twice: first a copy
+// changed by change, then the key itself, as a malformed answer might. It
+// reports false for an unknown kid.
+func (s *Server) ListTwice(kid string, change func(*Key)) bool {
+	s.tenant.mu.Lock()
+	defer s.tenant.mu.Unlock()
+	k := s.tenant.find(kid)
+	if k == nil {
+		return false
+	}
+	copied := *k
+	change(&copied)
+	s.tenant.listedTwice = append(s.tenant.listedTwice, copied)
+	return true
 }
 
 // MarkCurrentAsPrevious reproduces real tenants that mark the current key

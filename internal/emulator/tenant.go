@@ -78,6 +78,9 @@ type tenant struct {
 	// currentAlsoPrevious marks the current key "previous": true in answers,
 	// a quirk seen on real tenants.
 	currentAlsoPrevious bool
+	// listedTwice holds extra copies of keys that list answers show first,
+	// with other flags, as a malformed answer would.
+	listedTwice []Key
 	// rotations and revocations count the changes the tenant carried out.
 	rotations, revocations int
 }
@@ -151,7 +154,7 @@ func (t *tenant) list() []Key {
 			}
 		}
 	}
-	out := make([]Key, 0, len(t.keys))
+	out := append(make([]Key, 0, len(t.keys)+len(t.listedTwice)), t.listedTwice...)
 	for _, k := range t.keys {
 		if !hidden[k.KID] {
 			out = append(out, t.answer(k))

@@ -55,15 +55,13 @@ func (s *tokenStore) issue(audience, subject string, scopes []string, ttl time.D
 	return token
 }
 
-// lookup returns the grant of a valid, unexpired token.
-func (s *tokenStore) lookup(token string) (grant, bool) {
+// lookup returns the grant of a token this tenant issued, and whether it
+// has expired.
+func (s *tokenStore) lookup(token string) (g grant, known, expired bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g, ok := s.grants[token]
-	if !ok || time.Now().After(g.expires) {
-		return grant{}, false
-	}
-	return g, true
+	g, known = s.grants[token]
+	return g, known, known && time.Now().After(g.expires)
 }
 
 func (s *tokenStore) all() []string {

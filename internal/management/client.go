@@ -112,14 +112,36 @@ type call struct {
 	repeatable bool
 }
 
+// maxAnswerSize bounds the body of one answer.
+const maxAnswerSize = 8 << 20
+
 // do sends a request and decodes a successful answer into out. An error for
 // which OutcomeUnknown is true means the tenant may have carried the
-// request out: it was sent, and no readable answer came back.
+// request out: it was sent, and no readable answer came back. A token the
+// tenant refuses (401) is renewed once when it was cached, or when the
+// tenant says it expired; a 401 is never carried out, so the request is
+// sent again with the new token.
 func (c *Client) do(ctx context.Context, req call, out any) error {
-	token, err := c.auth.token(ctx)
-	if err != nil {
-		return err
+	for renewed := false; ; renewed = true {
+		token, fresh, err := c.auth.token(ctx)
+		if err != nil {
+			return err
+		}
+		err = c.send(ctx, req, token, out)
+		var apiErr *APIError
+		if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusUnauthorized {
+			return err
+		}
+		apiErr.Credential, apiErr.FreshToken = c.auth.credential(), fresh || renewed
+		if renewed || (fresh && !apiErr.expired()) || !c.auth.forget(token) {
+			return err
+		}
+		c.log(ctx, "Auth0 refused the access token; fetching a new one", map[string]any{"operation": req.operation, "expired": apiErr.expired()})
 	}
+}
+
+// send makes one call with a token, retrying as the call allows.
+func (c *Client) send(ctx context.Context, req call, token string, out any) error {
 	sent := &atomic.Bool{}
 	ctx = httptrace.WithClientTrace(context.WithValue(ctx, sentKey{}, sent), &httptrace.ClientTrace{
 		WroteRequest: func(httptrace.WroteRequestInfo) { sent.Store(true) },
@@ -150,12 +172,15 @@ func (c *Client) do(ctx context.Context, req call, out any) error {
 		return err
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswerSize+1))
+	if err == nil && len(body) > maxAnswerSize {
+		err = fmt.Errorf("Auth0 tenant %s sent an answer larger than %d MiB", c.domain, maxAnswerSize>>20)
+	}
 	if err != nil {
 		return &UncertainError{err: fmt.Errorf("cannot %s: reading the answer: %w", req.operation, err)}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return c.apiError(req, resp.StatusCode, body)
+		return c.apiError(ctx, req, resp, body)
 	}
 	if out == nil {
 		return nil
@@ -176,15 +201,20 @@ func markUnsent(r *http.Request) {
 	}
 }
 
-func (c *Client) apiError(req call, status int, body []byte) error {
-	e := &APIError{StatusCode: status, Operation: req.operation, KID: req.kid, Domain: c.domain, RequiredScopes: req.scopes}
+func (c *Client) apiError(ctx context.Context, req call, resp *http.Response, body []byte) error {
+	e := &APIError{StatusCode: resp.StatusCode, Operation: req.operation, KID: req.kid, Domain: c.domain, RequiredScopes: req.scopes,
+		NotRepeatable: !req.repeatable}
+	if e.StatusCode == http.StatusTooManyRequests {
+		e.ResetAt, _ = rateLimitReset(resp.Header, time.Now())
+		deadline, ok := ctx.Deadline()
+		e.BeyondDeadline = ok && e.ResetAt.After(deadline)
+	}
 	var parsed struct {
-		Error     string `json:"error"`
-		Message   string `json:"message"`
-		ErrorCode string `json:"errorCode"`
+		Error   string `json:"error"`
+		Message string `json:"message"`
 	}
 	if json.Unmarshal(body, &parsed) == nil {
-		e.ErrorText, e.Message, e.ErrorCode = parsed.Error, parsed.Message, parsed.ErrorCode
+		e.ErrorText, e.Message = parsed.Error, parsed.Message
 	} else if len(body) > 0 && len(body) < 200 && !bytes.ContainsAny(body, "<>") {
 		e.Message = string(bytes.TrimSpace(body))
 	}

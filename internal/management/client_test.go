@@ -37,6 +37,14 @@ func wantCounts(t *testing.T, srv *emulator.Server, want map[emulator.Operation]
 	}
 }
 
+// wantError checks an error's exact text.
+func wantError(t *testing.T, err error, want string) {
+	t.Helper()
+	if err == nil || err.Error() != want {
+		t.Fatalf("error:\n got %v\nwant %s", err, want)
+	}
+}
+
 func TestNewSendsNothing(t *testing.T) {
 	t.Parallel()
 	srv := acctest.StartEmulator(t, emulator.Options{})
@@ -258,10 +266,10 @@ func TestRateLimitHonoursRetryAfterAndCancellation(t *testing.T) {
 	t.Parallel()
 	srv := acctest.StartEmulator(t, emulator.Options{})
 	srv.InjectFault(emulator.Fault{Op: emulator.OpList, Status: http.StatusTooManyRequests, ResetIn: 20 * time.Second, Times: 5})
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
-	defer cancel()
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(300*time.Millisecond, cancel)
 	_, err := newClient(t, srv).ListSigningKeys(ctx)
-	if !errors.Is(err, context.DeadlineExceeded) {
+	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("want the cancelled context's error while waiting for the reset, got %v", err)
 	}
 	wantCounts(t, srv, map[emulator.Operation]int{emulator.OpList: 1})
@@ -324,7 +332,7 @@ func TestErrorMessages(t *testing.T) {
 		{"401", func() error {
 			_, err := newClient(t, srv, func(c *management.Config) { c.APIToken = "not-a-token" }).ListSigningKeys(ctx)
 			return err
-		}, "cannot list signing keys: Auth0 tenant " + srv.Domain() + " rejected the access token (401: Invalid token.); check api_token, or client_id and client_secret, and that the token is for this tenant"},
+		}, "cannot list signing keys: Auth0 tenant " + srv.Domain() + " rejected api_token (401: Invalid token.); check that api_token is a Management API token of this tenant"},
 		{"403 rotate", func() error { _, err := reader.RotateSigningKey(ctx); return err },
 			"cannot rotate the signing key: the access token lacks the scope create:signing_keys and update:signing_keys (403: Insufficient scope, expected all of: create:signing_keys,update:signing_keys); grant create:signing_keys and update:signing_keys to the application on the Auth0 Management API"},
 		{"403 revoke", func() error { _, err := reader.RevokeSigningKey(ctx, current.KID); return err },
@@ -412,5 +420,129 @@ func TestUserAgentAndHTTPSOnly(t *testing.T) {
 	}
 	if _, err := management.New(management.Config{Domain: "http://" + srv.Domain(), APIToken: "x"}); err == nil {
 		t.Fatal("a URL with a scheme was accepted as the domain")
+	}
+}
+
+func TestRetryAfterAsAnHTTPDateIsWaitedFor(t *testing.T) {
+	t.Parallel()
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	srv.InjectFault(emulator.Fault{Op: emulator.OpList, Status: http.StatusTooManyRequests, ResetIn: 2 * time.Second, RetryAfterDate: true})
+	if _, err := newClient(t, srv).ListSigningKeys(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var lists []emulator.Request
+	for _, r := range srv.Requests() {
+		if r.Op == emulator.OpList {
+			lists = append(lists, r)
+		}
+	}
+	if len(lists) != 2 || lists[0].Status != http.StatusTooManyRequests {
+		t.Fatalf("want a 429 then a retry, got %+v", lists)
+	}
+	// The date names a whole second at least two seconds ahead.
+	if waited := lists[1].At.Sub(lists[0].At); waited < time.Second {
+		t.Fatalf("retried after %s, before the Retry-After date", waited)
+	}
+}
+
+func TestRateLimitResettingAfterTheDeadlineIsNotWaitedFor(t *testing.T) {
+	t.Parallel()
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	srv.InjectFault(emulator.Fault{Op: emulator.OpList, Status: http.StatusTooManyRequests, ResetIn: 10 * time.Minute})
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	start := time.Now()
+	_, err := newClient(t, srv).ListSigningKeys(ctx)
+	if took := time.Since(start); took > 5*time.Second {
+		t.Fatalf("gave up after %s, want at once", took)
+	}
+	if limited, beyond := management.IsRateLimited(err); !limited || !beyond {
+		t.Fatalf("want a 429 past the deadline, got %v", err)
+	}
+	want := "cannot list signing keys: Auth0 tenant " + srv.Domain() + " is rate limiting requests (429: Global limit has been reached); the rate limit resets at "
+	if err == nil || !strings.HasPrefix(err.Error(), want) || !strings.HasSuffix(err.Error(), ", after this operation's time runs out, so it was not waited for") {
+		t.Fatalf("error: %v", err)
+	}
+	wantCounts(t, srv, map[emulator.Operation]int{emulator.OpList: 1})
+}
+
+func TestRotateRateLimitedUntilTheRetriesRunOut(t *testing.T) {
+	t.Parallel()
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	srv.InjectFault(emulator.Fault{Op: emulator.OpRotate, Status: http.StatusTooManyRequests, ResetIn: time.Second, Times: 3})
+	_, err := newClient(t, srv, func(c *management.Config) { c.MaxRetries = 1 }).RotateSigningKey(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "and the retries ran out; Auth0 carried out none of the tries") {
+		t.Fatalf("error: %v", err)
+	}
+	if management.OutcomeUnknown(err) || srv.Rotations() != 0 {
+		t.Fatalf("a rate-limited rotation is not unknown, and did not happen: %v, %d rotations", err, srv.Rotations())
+	}
+}
+
+func TestTokenEndpointRateLimit(t *testing.T) {
+	t.Parallel()
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	srv.InjectFault(emulator.Fault{Op: emulator.OpToken, Status: http.StatusTooManyRequests, ResetIn: time.Second, Times: 2})
+	_, err := newClient(t, srv, func(c *management.Config) { c.MaxRetries = 1 }).ListSigningKeys(context.Background())
+	want := "cannot get a Management API token: Auth0 tenant " + srv.Domain() + " is rate limiting token requests (429: Global limit has been reached); the rate limit resets at "
+	if err == nil || !strings.HasPrefix(err.Error(), want) || !strings.HasSuffix(err.Error(), ", and the retries ran out") {
+		t.Fatalf("error: %v", err)
+	}
+}
+
+func TestExpiredTokenIsRenewedOnce(t *testing.T) {
+	t.Parallel()
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	srv.InjectFault(emulator.Fault{Op: emulator.OpList, Status: http.StatusUnauthorized, Message: emulator.ExpiredTokenMessage})
+	if _, err := newClient(t, srv).ListSigningKeys(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	wantCounts(t, srv, map[emulator.Operation]int{emulator.OpToken: 2, emulator.OpList: 2})
+}
+
+func TestCachedTokenRefusedIsRenewedOnce(t *testing.T) {
+	t.Parallel()
+	srv := acctest.StartEmulator(t, emulator.Options{Keys: emulator.TenantWithHistory()})
+	client := newClient(t, srv)
+	ctx := context.Background()
+	if _, err := client.ListSigningKeys(ctx); err != nil {
+		t.Fatal(err)
+	}
+	srv.InjectFault(emulator.Fault{Op: emulator.OpList, Status: http.StatusUnauthorized, Message: "Invalid token.", Times: 2})
+	_, err := client.ListSigningKeys(ctx)
+	want := "cannot list signing keys: Auth0 tenant " + srv.Domain() + ` rejected the access token issued to client_id "emulator-client" (401: Invalid token.); check client_id and client_secret, and that the application is authorized for this tenant's Auth0 Management API`
+	wantError(t, err, want)
+	wantCounts(t, srv, map[emulator.Operation]int{emulator.OpToken: 2, emulator.OpList: 3})
+}
+
+func TestExpiredAPITokenSaysSo(t *testing.T) {
+	t.Parallel()
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	token := srv.IssueToken(emulator.AllScopes, time.Millisecond)
+	time.Sleep(10 * time.Millisecond)
+	_, err := newClient(t, srv, func(c *management.Config) { c.APIToken = token }).ListSigningKeys(context.Background())
+	want := "cannot list signing keys: Auth0 tenant " + srv.Domain() + " says api_token has expired (401: " + emulator.ExpiredTokenMessage + "); issue a new Management API token"
+	wantError(t, err, want)
+	wantCounts(t, srv, map[emulator.Operation]int{emulator.OpToken: 0, emulator.OpList: 1})
+}
+
+func TestAnswerOverTheSizeCap(t *testing.T) {
+	t.Parallel()
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	srv.InjectFault(emulator.Fault{Op: emulator.OpList, Oversize: true})
+	_, err := newClient(t, srv).ListSigningKeys(context.Background())
+	want := "cannot list signing keys: reading the answer: Auth0 tenant " + srv.Domain() + " sent an answer larger than 8 MiB"
+	wantError(t, err, want)
+}
+
+func TestGrantedScopes(t *testing.T) {
+	t.Parallel()
+	srv := acctest.StartEmulator(t, emulator.Options{Clients: []emulator.Client{{ID: "reader", Secret: "reader-secret", Scopes: []string{emulator.ScopeRead}}}})
+	scopes, ok, err := newClient(t, srv, func(c *management.Config) { c.ClientID, c.ClientSecret = "reader", "reader-secret" }).GrantedScopes(context.Background())
+	if err != nil || !ok || len(scopes) != 1 || scopes[0] != emulator.ScopeRead {
+		t.Fatalf("GrantedScopes: %v %v %v", scopes, ok, err)
+	}
+	if _, ok, err := newClient(t, srv, func(c *management.Config) { c.APIToken = "an-opaque-token" }).GrantedScopes(context.Background()); ok || err != nil {
+		t.Fatalf("an opaque token has no readable scopes: %v %v", ok, err)
 	}
 }

@@ -5,15 +5,15 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // APIError is an error answer of the Management API, with Auth0's error body
-// (statusCode, error, message, errorCode) and what the call was doing.
+// (statusCode, error, message) and what the call was doing.
 type APIError struct {
 	StatusCode int
 	ErrorText  string // Auth0's "error", e.g. Forbidden
 	Message    string // Auth0's "message"
-	ErrorCode  string // Auth0's "errorCode", e.g. insufficient_scope
 	// Operation is what the call did, e.g. "list signing keys".
 	Operation string
 	// KID is the key the call was about, if any.
@@ -22,6 +22,17 @@ type APIError struct {
 	Domain string
 	// RequiredScopes are the scopes the endpoint requires.
 	RequiredScopes []string
+	// NotRepeatable marks a call that is never sent twice (rotate).
+	NotRepeatable bool
+	// ResetAt is when the rate limit resets, on a 429 that says so.
+	ResetAt time.Time
+	// BeyondDeadline is true on a 429 whose reset comes after the
+	// deadline of the call's context, so it was not waited for.
+	BeyondDeadline bool
+	// Credential names the credential a 401 refused (never its value),
+	// and FreshToken says whether the token was fetched for this call.
+	Credential string
+	FreshToken bool
 }
 
 func (e *APIError) Error() string {
@@ -34,8 +45,7 @@ func (e *APIError) Error() string {
 	}
 	switch e.StatusCode {
 	case http.StatusUnauthorized:
-		return fmt.Sprintf("cannot %s: Auth0 tenant %s rejected the access token (401: %s); check api_token, or client_id and client_secret, and that the token is for this tenant",
-			e.Operation, e.Domain, said)
+		return fmt.Sprintf("cannot %s: %s", e.Operation, e.unauthorized(said))
 	case http.StatusForbidden:
 		return fmt.Sprintf("cannot %s: the access token lacks the scope %s (403: %s); grant %s to the application on the Auth0 Management API",
 			e.Operation, strings.Join(e.missingScopes(), " and "), said, strings.Join(e.RequiredScopes, " and "))
@@ -44,9 +54,63 @@ func (e *APIError) Error() string {
 			return fmt.Sprintf("cannot %s: the signing key with kid %q does not exist in tenant %s (404: %s)", e.Operation, e.KID, e.Domain, said)
 		}
 	case http.StatusTooManyRequests:
-		return fmt.Sprintf("cannot %s: Auth0 tenant %s is rate limiting requests and the retries ran out (429: %s)", e.Operation, e.Domain, said)
+		return fmt.Sprintf("cannot %s: Auth0 tenant %s is rate limiting requests (429: %s)%s", e.Operation, e.Domain, said, e.rateLimitDetail())
 	}
 	return fmt.Sprintf("cannot %s: Auth0 tenant %s answered %d (%s)", e.Operation, e.Domain, e.StatusCode, said)
+}
+
+// unauthorized says which credential a 401 refused and what to do.
+func (e *APIError) unauthorized(said string) string {
+	credential := e.Credential
+	if credential == "" {
+		credential = "the access token"
+	}
+	switch {
+	case e.expired() && credential == "api_token":
+		return fmt.Sprintf("Auth0 tenant %s says api_token has expired (401: %s); issue a new Management API token", e.Domain, said)
+	case e.expired():
+		return fmt.Sprintf("Auth0 tenant %s rejected %s as expired (401: %s), also after a new token was fetched; check this machine's clock", e.Domain, credential, said)
+	case credential == "api_token":
+		return fmt.Sprintf("Auth0 tenant %s rejected api_token (401: %s); check that api_token is a Management API token of this tenant", e.Domain, said)
+	}
+	return fmt.Sprintf("Auth0 tenant %s rejected %s (401: %s); check client_id and client_secret, and that the application is authorized for this tenant's Auth0 Management API",
+		e.Domain, credential, said)
+}
+
+// expired reports whether a 401 says the token expired.
+func (e *APIError) expired() bool {
+	return strings.Contains(strings.ToLower(e.Message+" "+e.ErrorText), "expired")
+}
+
+// rateLimitDetail says when a rate limit resets, and why the call stopped.
+func (e *APIError) rateLimitDetail() string {
+	var b strings.Builder
+	if !e.ResetAt.IsZero() {
+		fmt.Fprintf(&b, "; the rate limit resets at %s (in %s)", e.ResetAt.UTC().Format(time.RFC3339), time.Until(e.ResetAt).Round(time.Second))
+	}
+	if e.BeyondDeadline {
+		b.WriteString(", after this operation's time runs out, so it was not waited for")
+	} else {
+		b.WriteString(", and the retries ran out")
+	}
+	if e.NotRepeatable {
+		b.WriteString("; Auth0 carried out none of the tries")
+	}
+	return b.String()
+}
+
+// IsRateLimited reports whether err is a 429 of the Management API, and
+// whether its reset came after the call's deadline.
+func IsRateLimited(err error) (limited, beyondDeadline bool) {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusTooManyRequests {
+		return true, apiErr.BeyondDeadline
+	}
+	var tokenErr *TokenError
+	if errors.As(err, &tokenErr) && tokenErr.StatusCode == http.StatusTooManyRequests {
+		return true, false
+	}
+	return false, false
 }
 
 // missingScopes names the scopes Auth0 says it expected, or else the
@@ -106,6 +170,7 @@ type TokenError struct {
 	Domain      string
 	ClientID    string
 	Audience    string
+	ResetAt     time.Time // on a 429 that says when its limit resets
 }
 
 func (e *TokenError) Error() string {
@@ -117,6 +182,17 @@ func (e *TokenError) Error() string {
 	case strings.Contains(e.Description, "Service not enabled"):
 		return fmt.Sprintf("Auth0 tenant %s does not know the audience %q (%d %s): the audience must be the tenant's Management API identifier, https://TENANT.auth0.com/api/v2/; set audience when domain is a custom domain",
 			e.Domain, e.Audience, e.StatusCode, said)
+	case e.StatusCode == http.StatusTooManyRequests:
+		reset := ""
+		if !e.ResetAt.IsZero() {
+			reset = fmt.Sprintf("; the rate limit resets at %s (in %s)", e.ResetAt.UTC().Format(time.RFC3339), time.Until(e.ResetAt).Round(time.Second))
+		}
+		message := e.Description
+		if message == "" {
+			message = http.StatusText(e.StatusCode)
+		}
+		return fmt.Sprintf("cannot get a Management API token: Auth0 tenant %s is rate limiting token requests (429: %s)%s, and the retries ran out",
+			e.Domain, message, reset)
 	case e.StatusCode == http.StatusForbidden:
 		return fmt.Sprintf("Auth0 tenant %s refused a token to client_id %q (403 %s): authorize the application for the Auth0 Management API with the client credentials grant",
 			e.Domain, e.ClientID, said)

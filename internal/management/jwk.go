@@ -30,6 +30,9 @@ type JWKS struct {
 
 // JWK derives the key's JSON Web Key from its certificate.
 func (k SigningKey) JWK() (JWK, error) {
+	if k.Cert == "" {
+		return JWK{}, fmt.Errorf("signing key %s has no certificate", k.KID)
+	}
 	block, _ := pem.Decode([]byte(k.Cert))
 	if block == nil || block.Type != "CERTIFICATE" {
 		return JWK{}, fmt.Errorf("signing key %s: cert is not a PEM certificate", k.KID)
@@ -54,18 +57,21 @@ func (k SigningKey) JWK() (JWK, error) {
 }
 
 // PublishedJWKS is the key set a tenant publishes for these keys: every key
-// that is not revoked, in the given order.
-func PublishedJWKS(keys []SigningKey) (JWKS, error) {
+// that is not revoked, in the given order. A key whose certificate is
+// missing or cannot be read is left out, and why is returned.
+func PublishedJWKS(keys []SigningKey) (JWKS, []error) {
 	set := JWKS{Keys: []JWK{}}
+	var unusable []error
 	for _, k := range keys {
 		if k.Revoked {
 			continue
 		}
 		jwk, err := k.JWK()
 		if err != nil {
-			return JWKS{}, err
+			unusable = append(unusable, err)
+			continue
 		}
 		set.Keys = append(set.Keys, jwk)
 	}
-	return set, nil
+	return set, unusable
 }

@@ -62,8 +62,15 @@ type KeyRef struct {
 func (c *Client) ListSigningKeys(ctx context.Context) ([]SigningKey, error) {
 	ch := c.lists.DoChan(listKey, func() (any, error) {
 		// The request belongs to every caller waiting for it, so one
-		// caller's cancellation does not fail the others.
-		return c.listSigningKeys(context.WithoutCancel(ctx))
+		// caller's cancellation does not fail the others; the first
+		// caller's deadline still bounds its retries and waits.
+		shared := context.WithoutCancel(ctx)
+		if deadline, ok := ctx.Deadline(); ok {
+			var cancel context.CancelFunc
+			shared, cancel = context.WithDeadline(shared, deadline)
+			defer cancel()
+		}
+		return c.listSigningKeys(shared)
 	})
 	select {
 	case res := <-ch:

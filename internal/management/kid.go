@@ -2,7 +2,6 @@ package management
 
 import (
 	"fmt"
-	"net"
 	"strconv"
 	"strings"
 )
@@ -25,8 +24,8 @@ func ValidateKID(kid string) error {
 				strconv.Quote(kid), strconv.QuoteRune(r))
 		}
 	}
-	if strings.Contains(kid, "..") {
-		return fmt.Errorf("invalid key id %s: a kid must not contain \"..\"", strconv.Quote(kid))
+	if kid == "." || strings.Contains(kid, "..") {
+		return fmt.Errorf("invalid key id %s: a kid must not be \".\" or contain \"..\"", strconv.Quote(kid))
 	}
 	return nil
 }
@@ -43,27 +42,59 @@ func kidRune(r rune) bool {
 
 // ValidateDomain reports whether domain is a tenant host name, optionally
 // with a port (example.eu.auth0.com, login.example.com, 127.0.0.1:8443),
-// rather than a URL.
+// rather than a URL, an IPv6 literal or a host with user information.
 func ValidateDomain(domain string) error {
 	switch {
 	case domain == "":
 		return fmt.Errorf("the tenant domain must not be empty")
 	case strings.Contains(domain, "://"):
 		return fmt.Errorf("give the tenant's host name only, such as %s, not the URL %s", hostOf(domain), strconv.Quote(domain))
-	case strings.ContainsAny(domain, "/?#@ \t\r\n"):
-		return fmt.Errorf("%s is not a host name: give the tenant's host only, such as example.eu.auth0.com", strconv.Quote(domain))
+	case strings.Contains(domain, "@"):
+		return fmt.Errorf("%s holds user information (before \"@\"): give the tenant's host name only, such as example.eu.auth0.com", strconv.Quote(domain))
+	case strings.ContainsAny(domain, "[]") || strings.Count(domain, ":") > 1:
+		return fmt.Errorf("%s looks like an IPv6 address, which is not a tenant domain: give the tenant's host name, such as example.eu.auth0.com", strconv.Quote(domain))
 	}
-	host := domain
-	if h, port, err := net.SplitHostPort(domain); err == nil {
-		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
-			return fmt.Errorf("%s has an invalid port", strconv.Quote(domain))
+	host, port, hasPort := strings.Cut(domain, ":")
+	if hasPort {
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 || strconv.Itoa(n) != port {
+			return fmt.Errorf("%s has an invalid port %s: a port is a number from 1 to 65535", strconv.Quote(domain), strconv.Quote(port))
 		}
-		host = h
 	}
-	if host == "" {
-		return fmt.Errorf("%s has no host name", strconv.Quote(domain))
+	if err := validateHostName(host); err != nil {
+		return fmt.Errorf("%s is not a host name: %s; give the tenant's host only, such as example.eu.auth0.com", strconv.Quote(domain), err)
 	}
 	return nil
+}
+
+// validateHostName checks a DNS host name (RFC 1123), which an IPv4
+// address also is.
+func validateHostName(host string) error {
+	switch {
+	case host == "":
+		return fmt.Errorf("the host name is empty")
+	case len(host) > 253:
+		return fmt.Errorf("it is longer than 253 characters")
+	}
+	for _, label := range strings.Split(strings.TrimSuffix(host, "."), ".") {
+		switch {
+		case label == "":
+			return fmt.Errorf("it has an empty label between dots")
+		case len(label) > 63:
+			return fmt.Errorf("the label %s is longer than 63 characters", strconv.Quote(label))
+		case label[0] == '-' || label[len(label)-1] == '-':
+			return fmt.Errorf("the label %s starts or ends with \"-\"", strconv.Quote(label))
+		}
+		for _, r := range label {
+			if !hostRune(r) {
+				return fmt.Errorf("it has the character %s, and a host name has only letters, digits, \"-\" and \".\"", strconv.QuoteRune(r))
+			}
+		}
+	}
+	return nil
+}
+
+func hostRune(r rune) bool {
+	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-'
 }
 
 // hostOf extracts the host from a URL someone gave as a domain, for advice.

@@ -56,7 +56,12 @@ func retryPolicy(idempotent bool) retryablehttp.CheckRetry {
 		}
 		switch {
 		case resp.StatusCode == http.StatusTooManyRequests:
-			return true, nil
+			// Waiting for a reset that comes after the caller's deadline
+			// only ends in a timeout: give the 429 back now instead.
+			deadline, hasDeadline := ctx.Deadline()
+			reset, known := rateLimitReset(resp.Header, time.Now())
+			resetsTooLate := hasDeadline && known && reset.After(deadline)
+			return !resetsTooLate, nil
 		case idempotent && (resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented):
 			return true, nil
 		}
@@ -80,19 +85,34 @@ func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) t
 	return wait/2 + rand.N(wait/2+1) //nolint:gosec // jitter needs no cryptographic randomness
 }
 
-// rateLimitWait is how long a 429 asks to wait: until X-RateLimit-Reset
-// (Unix seconds), or Retry-After seconds.
+// rateLimitWait is how long a 429 asks to wait, arriving just after the
+// reset with a little jitter.
 func rateLimitWait(h http.Header, now time.Time) (time.Duration, bool) {
-	if reset, err := strconv.ParseInt(h.Get("X-RateLimit-Reset"), 10, 64); err == nil && reset > 0 {
-		wait := time.Unix(reset, 0).Sub(now)
-		if wait < 0 {
-			wait = 0
+	reset, ok := rateLimitReset(h, now)
+	if !ok {
+		return 0, false
+	}
+	return max(reset.Sub(now), 0) + 50*time.Millisecond + rand.N(100*time.Millisecond), true //nolint:gosec // jitter
+}
+
+// rateLimitReset is when a 429's rate limit resets: X-RateLimit-Reset
+// (Unix seconds), or Retry-After in seconds or as an HTTP date; the later
+// one when both are given.
+func rateLimitReset(h http.Header, now time.Time) (time.Time, bool) {
+	var reset time.Time
+	if secs, err := strconv.ParseInt(h.Get("X-RateLimit-Reset"), 10, 64); err == nil && secs > 0 {
+		reset = time.Unix(secs, 0)
+	}
+	if after := h.Get("Retry-After"); after != "" {
+		var at time.Time
+		if secs, err := strconv.Atoi(after); err == nil && secs >= 0 {
+			at = now.Add(time.Duration(secs) * time.Second)
+		} else if date, err := http.ParseTime(after); err == nil {
+			at = date
 		}
-		// Arrive just after the reset, with a little jitter.
-		return wait + 50*time.Millisecond + rand.N(100*time.Millisecond), true //nolint:gosec // jitter
+		if at.After(reset) {
+			reset = at
+		}
 	}
-	if secs, err := strconv.Atoi(h.Get("Retry-After")); err == nil && secs >= 0 {
-		return time.Duration(secs) * time.Second, true
-	}
-	return 0, false
+	return reset, !reset.IsZero()
 }

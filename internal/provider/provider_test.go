@@ -54,6 +54,16 @@ provider "auth0keys" {
 `+keysDataSource, acctest.Diagnostic("Invalid Auth0 domain", `domain = "https://example.eu.auth0.com/"`, `give the tenant's host name only, such as example.eu.auth0.com, not the URL "https://example.eu.auth0.com/".`))
 }
 
+func TestProviderConfig_domainIsIPv6(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	planFails(t, srv, `
+provider "auth0keys" {
+  domain    = "::1"
+  api_token = "token"
+}
+`+keysDataSource, acctest.Diagnostic("Invalid Auth0 domain", `domain = "::1"`, `"::1" looks like an IPv6 address, which is not a tenant domain`))
+}
+
 func TestProviderConfig_domainFromEnvironmentIsURL(t *testing.T) {
 	t.Setenv("AUTH0_DOMAIN", "https://example.eu.auth0.com")
 	planFails(t, nil, `

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	dstimeouts "github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -30,9 +31,10 @@ type signingKeyDataSource struct {
 
 type signingKeyDataModel struct {
 	signingKeyModel
-	ID     types.String `tfsdk:"id"`
-	Status types.String `tfsdk:"status"`
-	JWK    types.String `tfsdk:"jwk"`
+	Timeouts dstimeouts.Value `tfsdk:"timeouts"`
+	ID       types.String     `tfsdk:"id"`
+	Status   types.String     `tfsdk:"status"`
+	JWK      types.String     `tfsdk:"jwk"`
 }
 
 const (
@@ -45,7 +47,7 @@ func (d *signingKeyDataSource) Metadata(_ context.Context, req datasource.Metada
 	resp.TypeName = req.ProviderTypeName + "_signing_key"
 }
 
-func (d *signingKeyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *signingKeyDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	attrs := signingKeyAttributes()
 	attrs["kid"] = schema.StringAttribute{
 		Description: "The key id to look up. Exactly one of `kid` or `status` is required.",
@@ -61,9 +63,11 @@ func (d *signingKeyDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 	}
 	attrs["id"] = schema.StringAttribute{Description: "The key id.", Computed: true}
 	attrs["jwk"] = schema.StringAttribute{
-		Description: "JSON of the key's JSON Web Key (`kty`, `use`, `alg`, `kid`, `n`, `e`, `x5c`, `x5t`), derived from its certificate.",
-		Computed:    true,
+		Description: "JSON of the key's JSON Web Key (`kty`, `use`, `alg`, `kid`, `n`, `e`, `x5c`, `x5t`), derived from its certificate; " +
+			"null, with a warning, when the certificate is missing or cannot be read.",
+		Computed: true,
 	}
+	attrs["timeouts"] = dataSourceTimeouts(ctx)
 	resp.Schema = schema.Schema{
 		Description: "Reads one application signing key, by kid or by status, with its JSON Web Key. " +
 			"Requires the Management API scope `read:signing_keys`.",
@@ -85,9 +89,11 @@ func (d *signingKeyDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	var config signingKeyDataModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	client := configuredClient(d.client, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() || client == nil {
+	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := bounded(ctx, config.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	defer cancel()
 	var key management.SigningKey
 	if !config.KID.IsNull() {
 		var err error
@@ -98,13 +104,13 @@ func (d *signingKeyDataSource) Read(ctx context.Context, req datasource.ReadRequ
 			return
 		}
 		if err != nil {
-			resp.Diagnostics.AddError("Cannot read the signing key", err.Error())
+			resp.Diagnostics.AddError("Cannot read the signing key", tenantErrorDetail(err, "read"))
 			return
 		}
 	} else {
 		keys, err := client.ListSigningKeys(ctx)
 		if err != nil {
-			resp.Diagnostics.AddError("Cannot list Auth0 signing keys", err.Error())
+			resp.Diagnostics.AddError("Cannot list Auth0 signing keys", tenantErrorDetail(err, "read"))
 			return
 		}
 		found := false
@@ -115,17 +121,14 @@ func (d *signingKeyDataSource) Read(ctx context.Context, req datasource.ReadRequ
 			return
 		}
 	}
-	jwk, err := key.JWK()
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot derive the JSON Web Key", err.Error())
-		return
+	state := signingKeyDataModel{signingKeyModel: newSigningKeyModel(key), Timeouts: config.Timeouts, ID: types.StringValue(key.KID),
+		Status: config.Status, JWK: types.StringNull()}
+	if jwk, err := key.JWK(); err != nil {
+		resp.Diagnostics.AddWarning("The signing key's certificate cannot be read",
+			fmt.Sprintf("Auth0 tenant %s: %s. jwk is null.", client.Domain(), err))
+	} else if b, err := json.Marshal(jwk); err == nil {
+		state.JWK = types.StringValue(string(b))
 	}
-	b, err := json.Marshal(jwk)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot encode the JSON Web Key", err.Error())
-		return
-	}
-	state := signingKeyDataModel{signingKeyModel: newSigningKeyModel(key), ID: types.StringValue(key.KID), Status: config.Status, JWK: types.StringValue(string(b))}
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 

@@ -29,10 +29,10 @@ type signingKeyModel struct {
 func newSigningKeyModel(k management.SigningKey) signingKeyModel {
 	return signingKeyModel{
 		KID:          types.StringValue(k.KID),
-		Cert:         types.StringValue(k.Cert),
+		Cert:         optionalString(k.Cert),
 		PKCS7:        optionalString(k.PKCS7),
-		Fingerprint:  types.StringValue(k.Fingerprint),
-		Thumbprint:   types.StringValue(k.Thumbprint),
+		Fingerprint:  optionalString(k.Fingerprint),
+		Thumbprint:   optionalString(k.Thumbprint),
 		Current:      types.BoolValue(k.Current),
 		Next:         types.BoolValue(k.Next),
 		Previous:     types.BoolValue(k.Previous),
@@ -61,10 +61,10 @@ func signingKeyAttributes() map[string]schema.Attribute {
 	}
 	return map[string]schema.Attribute{
 		"kid":           str("The key id, as tokens name it in their `kid` header."),
-		"cert":          str("The key's X.509 certificate in PEM form, with `\\r\\n` line ends as Auth0 returns it."),
+		"cert":          str("The key's X.509 certificate in PEM form, with `\\r\\n` line ends as Auth0 returns it; null when Auth0 leaves it out."),
 		"pkcs7":         str("The same certificate as PEM PKCS#7; null when Auth0 leaves it out."),
-		"fingerprint":   str("SHA-1 fingerprint of the certificate: uppercase hex pairs joined by colons."),
-		"thumbprint":    str("The same SHA-1 as uppercase hex without colons."),
+		"fingerprint":   str("SHA-1 fingerprint of the certificate: uppercase hex pairs joined by colons; null when Auth0 leaves it out."),
+		"thumbprint":    str("The same SHA-1 as uppercase hex without colons; null when Auth0 leaves it out."),
 		"current":       flag("Whether this is the current key, which signs new tokens."),
 		"next":          flag("Whether this is the next key, which becomes current at the next rotation."),
 		"previous":      flag("Whether this key was current before. Auth0 can mark the current key previous as well."),

@@ -2,9 +2,11 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -31,15 +33,16 @@ type signingKeyRevocationResource struct {
 }
 
 type revocationModel struct {
-	ID           types.String `tfsdk:"id"`
-	KID          types.String `tfsdk:"kid"`
-	GracePeriod  types.String `tfsdk:"grace_period"`
-	Cert         types.String `tfsdk:"cert"`
-	Fingerprint  types.String `tfsdk:"fingerprint"`
-	Thumbprint   types.String `tfsdk:"thumbprint"`
-	CurrentSince types.String `tfsdk:"current_since"`
-	CurrentUntil types.String `tfsdk:"current_until"`
-	RevokedAt    types.String `tfsdk:"revoked_at"`
+	Timeouts     timeouts.Value `tfsdk:"timeouts"`
+	ID           types.String   `tfsdk:"id"`
+	KID          types.String   `tfsdk:"kid"`
+	GracePeriod  types.String   `tfsdk:"grace_period"`
+	Cert         types.String   `tfsdk:"cert"`
+	Fingerprint  types.String   `tfsdk:"fingerprint"`
+	Thumbprint   types.String   `tfsdk:"thumbprint"`
+	CurrentSince types.String   `tfsdk:"current_since"`
+	CurrentUntil types.String   `tfsdk:"current_until"`
+	RevokedAt    types.String   `tfsdk:"revoked_at"`
 }
 
 // describe copies what Auth0 says of the key into the model.
@@ -58,7 +61,7 @@ func (r *signingKeyRevocationResource) Metadata(_ context.Context, req resource.
 	resp.TypeName = req.ProviderTypeName + "_signing_key_revocation"
 }
 
-func (r *signingKeyRevocationResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *signingKeyRevocationResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	computed := func(description string) schema.Attribute {
 		return schema.StringAttribute{Description: description, Computed: true, PlanModifiers: keep}
@@ -92,6 +95,7 @@ func (r *signingKeyRevocationResource) Schema(_ context.Context, _ resource.Sche
 			"thumbprint":    computed("The same SHA-1 as uppercase hex without colons."),
 			"current_since": computed("When the key became current (RFC 3339); null when Auth0 does not say."),
 			"current_until": computed("When the key stopped being current (RFC 3339); null when Auth0 does not say."),
+			"timeouts":      resourceTimeouts(ctx),
 			"revoked_at":    computed("When Auth0 revoked the key (RFC 3339), as read at the first refresh after the revocation; null until then, or when Auth0 does not say."),
 		},
 	}
@@ -125,6 +129,12 @@ func (r *signingKeyRevocationResource) ModifyPlan(ctx context.Context, req resou
 				"It is checked at apply, before the revoke call: the current or next key, or one retired within grace_period, is refused.")
 		return
 	}
+	ctx, cancel := bounded(ctx, plan.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	defer cancel()
+	resp.Diagnostics.Append(checkGrantedScopes(ctx, client, "auth0keys_signing_key_revocation", revocationScopes)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	if key, ok := r.tenant.rotations.retiring(plan.KID.ValueString()); ok {
 		resp.Diagnostics.Append(r.planAfterRotation(&plan, key)...)
 		if !resp.Diagnostics.HasError() {
@@ -132,7 +142,7 @@ func (r *signingKeyRevocationResource) ModifyPlan(ctx context.Context, req resou
 		}
 		return
 	}
-	key, diags := r.checkRevocable(ctx, plan, client.FindSigningKey)
+	key, diags := r.checkRevocable(ctx, plan, client.ListSigningKeys)
 	resp.Diagnostics.Append(diags...)
 	if diags.HasError() {
 		return
@@ -174,23 +184,30 @@ func (r *signingKeyRevocationResource) planAfterRotation(plan *revocationModel, 
 }
 
 // checkRevocable reads the key and refuses what must not be revoked. A key
-// that is already revoked passes, with a warning that it is adopted. read
-// is how the key is read: any list for a plan, a request of its own
-// for a check that gates the revoke call.
+// that is already revoked passes, with a warning that it is adopted. list
+// is how the keys are read: any list for a plan, a request of its own for a
+// check that gates the revoke call.
 func (r *signingKeyRevocationResource) checkRevocable(ctx context.Context, plan revocationModel,
-	read func(context.Context, string) (management.SigningKey, error),
+	list func(context.Context) ([]management.SigningKey, error),
 ) (management.SigningKey, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	kid := plan.KID.ValueString()
 	domain := r.tenant.client.Domain()
-	key, err := read(ctx, kid)
+	key, err := r.readRevocable(ctx, kid, list)
+	var listErr *management.ListError
+	if errors.As(err, &listErr) {
+		diags.AddAttributeError(path.Root("kid"), "Cannot revoke: the tenant's key list is inconsistent",
+			fmt.Sprintf("Auth0 tenant %s: %s. Whether %s is the current, the next or a previous key cannot be decided from such a "+
+				"list, and a revocation cannot be undone, so nothing is sent. Check the keys in the Auth0 dashboard.", domain, listErr, kid))
+		return key, diags
+	}
 	switch {
 	case management.IsNotFound(err):
 		diags.AddAttributeError(path.Root("kid"), "Signing key not found",
 			fmt.Sprintf("Auth0 tenant %s has no signing key with kid %q. Check the kid against the auth0keys_signing_keys data source.", domain, kid))
 		return key, diags
 	case err != nil:
-		diags.AddAttributeError(path.Root("kid"), "Cannot read the signing key", err.Error())
+		diags.AddAttributeError(path.Root("kid"), "Cannot read the signing key", tenantErrorDetail(err, "read"))
 		return key, diags
 	case key.Current:
 		diags.AddAttributeError(path.Root("kid"), "Cannot revoke the current signing key",
@@ -231,6 +248,27 @@ func (r *signingKeyRevocationResource) checkRevocable(ctx context.Context, plan 
 	return key, diags
 }
 
+// readRevocable finds kid in a list that says for sure what each key is,
+// or asks for it by kid when the list leaves it out (a tenant may list only
+// its last revoked keys).
+func (r *signingKeyRevocationResource) readRevocable(ctx context.Context, kid string,
+	list func(context.Context) ([]management.SigningKey, error),
+) (management.SigningKey, error) {
+	keys, err := list(ctx)
+	if err != nil {
+		return management.SigningKey{}, err
+	}
+	if err := management.CheckList(keys); err != nil {
+		return management.SigningKey{}, err
+	}
+	for _, k := range keys {
+		if k.KID == kid {
+			return k, nil
+		}
+	}
+	return r.tenant.client.GetSigningKey(ctx, kid)
+}
+
 func (r *signingKeyRevocationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan revocationModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -238,6 +276,8 @@ func (r *signingKeyRevocationResource) Create(ctx context.Context, req resource.
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := bounded(ctx, plan.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
+	defer cancel()
 	kid := plan.KID.ValueString()
 	if !plan.RevokedAt.IsUnknown() {
 		// Planned as the adoption of a key that was revoked already.
@@ -248,7 +288,7 @@ func (r *signingKeyRevocationResource) Create(ctx context.Context, req resource.
 		// The kid was unknown at plan time, or the key was current then and
 		// a rotation in this apply retires it: check it now, with a read of
 		// its own, before revoking.
-		key, diags := r.checkRevocable(ctx, plan, client.GetSigningKey)
+		key, diags := r.checkRevocable(ctx, plan, client.ReadSigningKeys)
 		resp.Diagnostics.Append(diags...)
 		if diags.HasError() {
 			return
@@ -260,7 +300,7 @@ func (r *signingKeyRevocationResource) Create(ctx context.Context, req resource.
 		}
 	}
 	if _, err := client.RevokeSigningKey(ctx, kid); err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("kid"), "Cannot revoke the signing key", err.Error())
+		resp.Diagnostics.AddAttributeError(path.Root("kid"), "Cannot revoke the signing key", tenantErrorDetail(err, "create"))
 		return
 	}
 	// The plan, checked again against the tenant moments ago in this apply,
@@ -277,6 +317,8 @@ func (r *signingKeyRevocationResource) Read(ctx context.Context, req resource.Re
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := bounded(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	defer cancel()
 	kid := state.KID.ValueString()
 	key, err := client.FindSigningKey(ctx, kid)
 	switch {
@@ -285,7 +327,7 @@ func (r *signingKeyRevocationResource) Read(ctx context.Context, req resource.Re
 			fmt.Sprintf("Auth0 tenant %s has no signing key %s any more. It can never sign again, so the revocation stays in the state.", client.Domain(), kid))
 		return
 	case err != nil:
-		resp.Diagnostics.AddError("Cannot read the signing key", err.Error())
+		resp.Diagnostics.AddError("Cannot read the signing key", tenantErrorDetail(err, "read"))
 		return
 	case !key.Revoked:
 		// Not revoked after all: the next plan proposes the revocation again.
@@ -329,7 +371,7 @@ func (r *signingKeyRevocationResource) ImportState(ctx context.Context, req reso
 				"To revoke it, declare an auth0keys_signing_key_revocation with kid = %q and apply.", req.ID, client.Domain(), req.ID))
 		return
 	}
-	var state revocationModel
+	state := revocationModel{Timeouts: nullResourceTimeouts()}
 	state.describe(key)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }

@@ -345,7 +345,7 @@ func TestRevocation_rateLimitsOnEveryEndpoint(t *testing.T) {
 	})
 }
 
-func TestRevocation_missingScope(t *testing.T) {
+func TestRevocation_missingScopeIsRefusedAtPlan(t *testing.T) {
 	srv := acctest.StartEmulator(t, emulator.Options{
 		Keys:    emulator.TenantWithHistory(),
 		Clients: []emulator.Client{{ID: emulator.DefaultClient().ID, Secret: emulator.DefaultClient().Secret, Scopes: []string{emulator.ScopeRead}}},
@@ -354,12 +354,57 @@ func TestRevocation_missingScope(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: acctest.ProviderBlock(srv) + revocation(prev.KID),
-			ExpectError: acctest.Diagnostic("Cannot revoke the signing key",
-				"the access token lacks the scope update:signing_keys (403: Insufficient scope, expected any of: update:signing_keys); grant update:signing_keys to the application"),
+			Config:   acctest.ProviderBlock(srv) + revocation(prev.KID),
+			PlanOnly: true,
+			ExpectError: acctest.Diagnostic("The credentials lack Management API scopes this apply needs",
+				"auth0keys_signing_key_revocation needs the scopes read:signing_keys, update:signing_keys; the token for Auth0 tenant "+srv.Domain()+
+					" lacks update:signing_keys. Grant update:signing_keys to the application"),
 		}},
 	})
-	if k, _ := srv.Key(prev.KID); k.Revoked {
-		t.Fatal("the key was revoked without the scope")
+	if n := srv.Count(emulator.OpRevoke); n != 0 || srv.Revocations() != 0 {
+		t.Fatalf("the plan sent %d revocations", n)
 	}
+}
+
+func TestRevocation_listNamingTheCurrentKeyTwiceIsRefused(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	current := keyIn(t, srv, func(k emulator.Key) bool { return k.Current })
+	// The copy flagged previous comes first: read alone, it looks revocable.
+	srv.ListTwice(current.KID, func(k *emulator.Key) { k.Current, k.Previous = false, true })
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: acctest.ProviderBlock(srv) + revocation(current.KID),
+			ExpectError: acctest.Diagnostic("Cannot revoke: the tenant's key list is inconsistent",
+				"Auth0 tenant "+srv.Domain()+": the tenant's list of signing keys is inconsistent: kid "+current.KID+" is listed 2 times (previous; current).",
+				"nothing is sent."),
+		}},
+	})
+	if n := srv.Count(emulator.OpRevoke); n != 0 || srv.Revocations() != 0 {
+		t.Fatalf("%d revoke calls were sent", n)
+	}
+}
+
+func TestRevocation_dotKidIsRefusedWithNoRequest(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	planFails(t, srv, acctest.ProviderBlock(srv)+revocation("."),
+		acctest.Diagnostic("Invalid key id", `kid = "."`, `invalid key id ".": a kid must not be "." or contain "..".`))
+}
+
+func TestRevocation_zeroGracePeriodNeedsNoDates(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{Keys: []emulator.KeySpec{
+		{KID: "undatedPrevious", Previous: true}, {Current: true}, {Next: true},
+	}})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: acctest.ProviderBlock(srv) + revocation("undatedPrevious", `grace_period = "0s"`),
+			Check: func(*terraform.State) error {
+				if k, _ := srv.Key("undatedPrevious"); !k.Revoked {
+					return fmt.Errorf("the key is not revoked")
+				}
+				return nil
+			},
+		}},
+	})
 }

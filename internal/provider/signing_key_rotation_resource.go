@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -33,13 +34,14 @@ type signingKeyRotationResource struct {
 }
 
 type rotationModel struct {
-	ID                  types.String `tfsdk:"id"`
-	Triggers            types.Map    `tfsdk:"triggers"`
-	MinRotationInterval types.String `tfsdk:"min_rotation_interval"`
-	RotatedAt           types.String `tfsdk:"rotated_at"`
-	PreviousKID         types.String `tfsdk:"previous_kid"`
-	CurrentKID          types.String `tfsdk:"current_kid"`
-	NextKID             types.String `tfsdk:"next_kid"`
+	Timeouts            timeouts.Value `tfsdk:"timeouts"`
+	ID                  types.String   `tfsdk:"id"`
+	Triggers            types.Map      `tfsdk:"triggers"`
+	MinRotationInterval types.String   `tfsdk:"min_rotation_interval"`
+	RotatedAt           types.String   `tfsdk:"rotated_at"`
+	PreviousKID         types.String   `tfsdk:"previous_kid"`
+	CurrentKID          types.String   `tfsdk:"current_kid"`
+	NextKID             types.String   `tfsdk:"next_kid"`
 }
 
 const defaultMinRotationInterval = "1h"
@@ -56,7 +58,7 @@ func (r *signingKeyRotationResource) Metadata(_ context.Context, req resource.Me
 	resp.TypeName = req.ProviderTypeName + "_signing_key_rotation"
 }
 
-func (r *signingKeyRotationResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *signingKeyRotationResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	computed := func(description string) schema.Attribute {
 		return schema.StringAttribute{Description: description, Computed: true, PlanModifiers: keep}
@@ -94,6 +96,7 @@ func (r *signingKeyRotationResource) Schema(_ context.Context, _ resource.Schema
 			"previous_kid": computed("The kid that was current before the rotation; revoke it once its tokens have expired."),
 			"current_kid":  computed("The kid that became current: the tenant's next key before the rotation."),
 			"next_kid":     computed("The kid of the new next key Auth0 queued; publish it to applications before the next rotation."),
+			"timeouts":     resourceTimeouts(ctx),
 		},
 	}
 }
@@ -130,14 +133,21 @@ func (r *signingKeyRotationResource) ModifyPlan(ctx context.Context, req resourc
 	if resp.Diagnostics.HasError() || plan.MinRotationInterval.IsUnknown() {
 		return
 	}
+	ctx, cancel := bounded(ctx, plan.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	defer cancel()
 	keys, err := client.ListSigningKeys(ctx)
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot list Auth0 signing keys", err.Error())
+		resp.Diagnostics.AddError("Cannot list Auth0 signing keys", tenantErrorDetail(err, "read"))
 		return
 	}
-	roles := management.Roles(keys)
+	roles, diags := rotationRoles(client.Domain(), keys)
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return
+	}
 	resp.Diagnostics.Append(plan.expectMoves(client.Domain(), roles)...)
 	resp.Diagnostics.Append(checkRotationInterval(client.Domain(), roles, plan.MinRotationInterval.ValueString(), time.Now())...)
+	resp.Diagnostics.Append(checkGrantedScopes(ctx, client, "auth0keys_signing_key_rotation", rotationScopes)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -151,6 +161,18 @@ func (r *signingKeyRotationResource) ModifyPlan(ctx context.Context, req resourc
 	}
 	resp.Diagnostics.AddWarning("This plan rotates the tenant's signing key", plan.describeMoves(client.Domain()))
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+}
+
+// rotationRoles decides the keys' roles for a rotation, refusing a list
+// that does not say for sure which key is current and which is next.
+func rotationRoles(domain string, keys []management.SigningKey) (management.KeyRoles, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if err := management.CheckList(keys); err != nil {
+		diags.AddError("Cannot rotate: the tenant's key list is inconsistent",
+			fmt.Sprintf("Auth0 tenant %s: %s. Which key a rotation retires and which it makes current cannot be decided "+
+				"from such a list, so nothing is sent. Check the keys in the Auth0 dashboard.", domain, err))
+	}
+	return management.Roles(keys), diags
 }
 
 // expectMoves records which keys rotating a tenant with these roles moves:
@@ -215,14 +237,20 @@ func (r *signingKeyRotationResource) Create(ctx context.Context, req resource.Cr
 	if r.tenant.rotations != nil {
 		defer r.tenant.rotations.done()
 	}
+	ctx, cancel := bounded(ctx, plan.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
+	defer cancel()
 	// Compare, then rotate: a list read before this apply began may be
 	// stale, so the tenant is read again right before the rotate call.
 	keys, err := client.ReadSigningKeys(ctx)
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot rotate the signing key", err.Error()+"\n\nNothing was sent: the tenant did not rotate.")
+		resp.Diagnostics.AddError("Cannot rotate the signing key", tenantErrorDetail(err, "create")+"\n\nNothing was sent: the tenant did not rotate.")
 		return
 	}
-	roles := management.Roles(keys)
+	roles, diags := rotationRoles(client.Domain(), keys)
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return
+	}
 	if plan.CurrentKID.IsUnknown() {
 		// Planned before the provider could be configured: learn now which
 		// keys the rotation moves, and check what the plan could not.
@@ -245,8 +273,8 @@ func (r *signingKeyRotationResource) Create(ctx context.Context, req resource.Cr
 	case err == nil:
 		plan.NextKID = types.StringValue(ref.KID)
 	case !management.OutcomeUnknown(err):
-		resp.Diagnostics.AddError("Cannot rotate the signing key",
-			err.Error()+"\n\nAuth0 did not rotate: the tenant's keys are as they were, and applying again is safe.")
+		resp.Diagnostics.AddError("Cannot rotate the signing key", tenantErrorDetail(err, "create")+
+			"\n\nNo rotation was carried out: Auth0 refused the call, so the tenant's keys are as they were and applying again is safe.")
 		return
 	default:
 		if !r.reconcile(ctx, client, &plan, err, &resp.Diagnostics) {
@@ -282,6 +310,13 @@ func (r *signingKeyRotationResource) reconcile(ctx context.Context, client *mana
 		return false
 	}
 	roles := management.Roles(keys)
+	if listErr := management.CheckList(keys); listErr != nil {
+		diags.AddError("The rotation's outcome is unknown",
+			fmt.Sprintf("The rotate call got no usable answer (%s), and the tenant's list of keys afterwards cannot be trusted (%s). "+
+				"Do not rotate again before checking the tenant's keys in the Auth0 dashboard: if it rotated, import this rotation by kid %s.",
+				sendErr, listErr, plan.CurrentKID.ValueString()))
+		return false
+	}
 	switch {
 	case roleKID(roles.Current) == plan.CurrentKID.ValueString() && roles.Next != nil:
 		plan.NextKID = types.StringValue(roles.Next.KID)
@@ -381,7 +416,8 @@ func rotationOf(kid string, keys []management.SigningKey) (rotationModel, error)
 		return rotationModel{}, fmt.Errorf("signing key %s has never been current, so no rotation made it current", kid)
 	}
 	m := rotationModel{
-		ID: types.StringValue(kid), CurrentKID: types.StringValue(kid), Triggers: types.MapNull(types.StringType),
+		Timeouts: nullResourceTimeouts(),
+		ID:       types.StringValue(kid), CurrentKID: types.StringValue(kid), Triggers: types.MapNull(types.StringType),
 		MinRotationInterval: types.StringValue(defaultMinRotationInterval),
 		RotatedAt:           optionalString(string(key.CurrentSince)),
 		PreviousKID:         types.StringNull(),

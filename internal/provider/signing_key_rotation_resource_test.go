@@ -371,19 +371,20 @@ func TestRotation_rateLimitsOnEveryEndpoint(t *testing.T) {
 	})
 }
 
-func TestRotation_missingScope(t *testing.T) {
+func TestRotation_missingScopesAreRefusedAtPlan(t *testing.T) {
 	c := emulator.DefaultClient()
-	srv := acctest.StartEmulator(t, emulator.Options{Clients: []emulator.Client{{ID: c.ID, Secret: c.Secret, Scopes: []string{emulator.ScopeRead, emulator.ScopeUpdate}}}})
+	srv := acctest.StartEmulator(t, emulator.Options{Clients: []emulator.Client{{ID: c.ID, Secret: c.Secret, Scopes: []string{emulator.ScopeRead}}}})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: acctest.ProviderBlock(srv) + rotation(),
-			ExpectError: acctest.Diagnostic("Cannot rotate the signing key",
-				"the access token lacks the scope create:signing_keys and update:signing_keys", "grant create:signing_keys and update:signing_keys to the application",
-				"Auth0 did not rotate: the tenant's keys are as they were, and applying again is safe."),
+			ExpectError: acctest.Diagnostic("The credentials lack Management API scopes this apply needs",
+				"auth0keys_signing_key_rotation needs the scopes read:signing_keys, create:signing_keys, update:signing_keys; the token for Auth0 tenant "+
+					srv.Domain()+" lacks create:signing_keys, update:signing_keys. Grant create:signing_keys, update:signing_keys to the application",
+				"Nothing was sent."),
 		}},
 	})
-	if n := srv.Rotations(); n != 0 {
+	if n := srv.Rotations(); n != 0 || srv.Count(emulator.OpRotate) != 0 {
 		t.Fatalf("the tenant rotated without the scope")
 	}
 }
@@ -674,4 +675,23 @@ provider "auth0keys" {
 			},
 		}},
 	})
+}
+
+func TestRotation_twoCurrentKeysAreRefused(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{Keys: emulator.TenantWithHistory()})
+	current := keyIn(t, srv, func(k emulator.Key) bool { return k.Current })
+	prev := keyIn(t, srv, previousKey)
+	srv.ChangeKey(prev.KID, func(k *emulator.Key) { k.Current = true })
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: acctest.ProviderBlock(srv) + rotation(),
+			ExpectError: acctest.Diagnostic("Cannot rotate: the tenant's key list is inconsistent",
+				"Auth0 tenant "+srv.Domain()+": the tenant's list of signing keys is inconsistent: 2 keys are flagged current: "+prev.KID+", "+current.KID+".",
+				"so nothing is sent."),
+		}},
+	})
+	if n := srv.Count(emulator.OpRotate); n != 0 || srv.Rotations() != 0 {
+		t.Fatalf("%d rotate calls were sent", n)
+	}
 }

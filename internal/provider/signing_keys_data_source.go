@@ -3,9 +3,12 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 
+	dstimeouts "github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/management"
@@ -21,6 +24,7 @@ type signingKeysDataSource struct {
 }
 
 type signingKeysModel struct {
+	Timeouts     dstimeouts.Value  `tfsdk:"timeouts"`
 	ID           types.String      `tfsdk:"id"`
 	SigningKeys  []signingKeyModel `tfsdk:"signing_keys"`
 	CurrentKID   types.String      `tfsdk:"current_kid"`
@@ -34,7 +38,7 @@ func (d *signingKeysDataSource) Metadata(_ context.Context, req datasource.Metad
 	resp.TypeName = req.ProviderTypeName + "_signing_keys"
 }
 
-func (d *signingKeysDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *signingKeysDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		Description: "Lists the tenant's application signing keys: the current key, the next key, previous keys and " +
 			"revoked keys, with the JSON Web Key Set the tenant publishes for them. " +
@@ -73,6 +77,7 @@ func (d *signingKeysDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 					"(`kty`, `use`, `alg`, `kid`, `n`, `e`, `x5c`, `x5t`), so a gateway can trust the next key before a rotation.",
 				Computed: true,
 			},
+			"timeouts": dataSourceTimeouts(ctx),
 		},
 	}
 }
@@ -81,25 +86,29 @@ func (d *signingKeysDataSource) Configure(_ context.Context, req datasource.Conf
 	d.client = providerClient(req.ProviderData, &resp.Diagnostics)
 }
 
-func (d *signingKeysDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
+func (d *signingKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var config signingKeysModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	client := configuredClient(d.client, &resp.Diagnostics)
-	if client == nil {
+	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := bounded(ctx, config.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	defer cancel()
 	keys, err := client.ListSigningKeys(ctx)
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot list Auth0 signing keys", err.Error())
+		resp.Diagnostics.AddError("Cannot list Auth0 signing keys", tenantErrorDetail(err, "read"))
 		return
 	}
-	state, err := newSigningKeysModel(client.Domain(), keys)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot derive the JSON Web Key Set", err.Error())
-		return
-	}
+	state := newSigningKeysModel(client.Domain(), keys, &resp.Diagnostics)
+	state.Timeouts = config.Timeouts
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 
-func newSigningKeysModel(domain string, keys []management.SigningKey) (signingKeysModel, error) {
+// newSigningKeysModel describes every key the tenant lists. A list that
+// cannot be trusted for a write, and a key whose certificate cannot be
+// read, are reported as warnings: the read still reports what it can.
+func newSigningKeysModel(domain string, keys []management.SigningKey, diags *diag.Diagnostics) signingKeysModel {
 	m := signingKeysModel{
 		ID:           types.StringValue(domain),
 		SigningKeys:  make([]signingKeyModel, 0, len(keys)),
@@ -110,6 +119,11 @@ func newSigningKeysModel(domain string, keys []management.SigningKey) (signingKe
 	}
 	for _, k := range keys {
 		m.SigningKeys = append(m.SigningKeys, newSigningKeyModel(k))
+	}
+	if err := management.CheckList(keys); err != nil {
+		diags.AddWarning("The tenant's key list is inconsistent",
+			fmt.Sprintf("Auth0 tenant %s: %s. current_kid, next_kid and previous_kids are decided from the flags as listed; "+
+				"rotations and revocations of this tenant are refused until the list is consistent again.", domain, err))
 	}
 	roles := management.Roles(keys)
 	if roles.Current != nil {
@@ -124,14 +138,16 @@ func newSigningKeysModel(domain string, keys []management.SigningKey) (signingKe
 	for _, k := range roles.Revoked {
 		m.RevokedKIDs = append(m.RevokedKIDs, k.KID)
 	}
-	jwks, err := management.PublishedJWKS(keys)
-	if err != nil {
-		return m, err
+	jwks, unusable := management.PublishedJWKS(keys)
+	for _, err := range unusable {
+		diags.AddWarning("A signing key's certificate cannot be read",
+			fmt.Sprintf("Auth0 tenant %s: %s. The key is listed with what Auth0 reports, and left out of jwks.", domain, err))
 	}
 	b, err := json.Marshal(jwks)
 	if err != nil {
-		return m, err
+		diags.AddError("Cannot encode the JSON Web Key Set", err.Error())
+		return m
 	}
 	m.JWKS = types.StringValue(string(b))
-	return m, nil
+	return m
 }

@@ -181,3 +181,101 @@ func (c jsonCheck) CheckValue(v any) error {
 }
 
 func (c jsonCheck) String() string { return "JSON check" }
+
+func TestSigningKeysDataSource_keyWithoutCertificate(t *testing.T) {
+	requireAcceptance(t)
+	t.Parallel()
+	srv := acctest.StartEmulator(t, emulator.Options{Keys: emulator.TenantWithHistory()})
+	prev := keyIn(t, srv, previousKey)
+	srv.ChangeKey(prev.KID, func(k *emulator.Key) { k.Cert, k.PKCS7, k.Fingerprint, k.Thumbprint = "", "", "", "" })
+	cli := acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+keysDataSource+`
+output "certless" {
+  value = [for k in data.auth0keys_signing_keys.keys.signing_keys : k.kid if k.cert == null]
+}
+
+output "published" {
+  value = [for k in jsondecode(data.auth0keys_signing_keys.keys.jwks).keys : k.kid]
+}
+
+output "listed" {
+  value = length(data.auth0keys_signing_keys.keys.signing_keys)
+}
+`)
+	stdout, stderr, err := cli.Run("apply", "-input=false", "-auto-approve", "-no-color")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := acctest.Diagnostic("Warning: A signing key's certificate cannot be read",
+		"Auth0 tenant "+srv.Domain()+": signing key "+prev.KID+" has no certificate. The key is listed with what Auth0 reports, and left out of jwks.")
+	if !want.MatchString(stdout + stderr) {
+		t.Errorf("want %s in:\n%s%s", want, stdout, stderr)
+	}
+	outputs, _, err := cli.Run("output", "-json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Certless  struct{ Value []string } `json:"certless"`
+		Published struct{ Value []string } `json:"published"`
+		Listed    struct{ Value int }      `json:"listed"`
+	}
+	if err := json.Unmarshal([]byte(outputs), &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Certless.Value) != 1 || got.Certless.Value[0] != prev.KID || got.Listed.Value != 4 || len(got.Published.Value) != 2 {
+		t.Fatalf("want all 4 keys listed, %s without a certificate, and the current and next keys published: %+v", prev.KID, got)
+	}
+}
+
+func TestSigningKeysDataSource_rateLimitResettingAfterTheReadTimeout(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	start := time.Now()
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			PreConfig: func() {
+				srv.InjectFault(emulator.Fault{Op: emulator.OpList, Status: http.StatusTooManyRequests, ResetIn: 10 * time.Minute, Times: 100})
+			},
+			Config: acctest.ProviderBlock(srv) + "data \"auth0keys_signing_keys\" \"keys\" {\n  timeouts = {\n    read = \"15s\"\n  }\n}\n",
+			ExpectError: acctest.Diagnostic("Cannot list Auth0 signing keys",
+				"Auth0 tenant "+srv.Domain()+" is rate limiting requests (429: Global limit has been reached); the rate limit resets at",
+				"after this operation's time runs out, so it was not waited for. Raise read in the timeouts block, or try again after the reset."),
+		}},
+	})
+	if took := time.Since(start); took > 30*time.Second {
+		t.Fatalf("the read took %s, want under 30s", took)
+	}
+}
+
+func TestSigningKeysDataSource_expiredTokenIsRenewedOnce(t *testing.T) {
+	requireAcceptance(t)
+	t.Parallel()
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	srv.InjectFault(emulator.Fault{Op: emulator.OpList, Status: http.StatusUnauthorized, Message: emulator.ExpiredTokenMessage})
+	cli := acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+keysDataSource)
+	if _, _, err := cli.Run("plan", "-input=false", "-no-color"); err != nil {
+		t.Fatal(err)
+	}
+	if n := srv.Count(emulator.OpToken); n != 2 {
+		t.Fatalf("the plan made %d token requests, want 2: %v", n, srv.Requests())
+	}
+}
+
+func TestSigningKeysDataSource_inconsistentListIsReadWithAWarning(t *testing.T) {
+	requireAcceptance(t)
+	t.Parallel()
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	current := keyIn(t, srv, func(k emulator.Key) bool { return k.Current })
+	srv.ListTwice(current.KID, func(k *emulator.Key) { k.Current, k.Previous = false, true })
+	cli := acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+keysDataSource)
+	stdout, stderr, err := cli.Run("plan", "-input=false", "-no-color")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := acctest.Diagnostic("Warning: The tenant's key list is inconsistent",
+		"Auth0 tenant "+srv.Domain()+": the tenant's list of signing keys is inconsistent: kid "+current.KID+" is listed 2 times (previous; current).",
+		"rotations and revocations of this tenant are refused until the list is consistent again.")
+	if !want.MatchString(stdout + stderr) {
+		t.Fatalf("want %s in:\n%s%s", want, stdout, stderr)
+	}
+}

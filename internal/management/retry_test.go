@@ -1,0 +1,66 @@
+package management
+
+import (
+	"net/http"
+	"strconv"
+	"testing"
+	"time"
+)
+
+func TestRateLimitReset(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	header := func(pairs ...string) http.Header {
+		h := http.Header{}
+		for i := 0; i+1 < len(pairs); i += 2 {
+			h.Set(pairs[i], pairs[i+1])
+		}
+		return h
+	}
+	tests := []struct {
+		name   string
+		header http.Header
+		want   time.Time
+		ok     bool
+	}{
+		{"X-RateLimit-Reset", header("X-RateLimit-Reset", strconv.FormatInt(now.Add(5*time.Second).Unix(), 10)), now.Add(5 * time.Second), true},
+		{"Retry-After seconds", header("Retry-After", "20"), now.Add(20 * time.Second), true},
+		{"Retry-After HTTP date", header("Retry-After", now.Add(20*time.Second).Format(http.TimeFormat)), now.Add(20 * time.Second), true},
+		{"the later of both", header("X-RateLimit-Reset", strconv.FormatInt(now.Add(5*time.Second).Unix(), 10), "Retry-After", "30"), now.Add(30 * time.Second), true},
+		{"nothing usable", header("Retry-After", "soon"), time.Time{}, false},
+		{"none", header(), time.Time{}, false},
+	}
+	for _, tc := range tests {
+		got, ok := rateLimitReset(tc.header, now)
+		if ok != tc.ok || !got.Equal(tc.want) {
+			t.Errorf("%s: got %s %v, want %s %v", tc.name, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
+func TestBackoff(t *testing.T) {
+	t.Parallel()
+	for attempt := range 20 {
+		wait := backoff(100*time.Millisecond, 2*time.Second, attempt, nil)
+		ceiling := min(100*time.Millisecond<<attempt, 2*time.Second)
+		if wait < ceiling/2 || wait > ceiling {
+			t.Errorf("attempt %d: waited %s, want between %s and %s", attempt, wait, ceiling/2, ceiling)
+		}
+	}
+	limited := &http.Response{StatusCode: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {"3600"}}}
+	if wait := backoff(100*time.Millisecond, 2*time.Second, 0, limited); wait != 2*time.Second {
+		t.Errorf("a 429 an hour from its reset waited %s, want the 2s cap", wait)
+	}
+}
+
+func TestMissingScopesOfAnAPIError(t *testing.T) {
+	t.Parallel()
+	e := &APIError{Message: "Insufficient scope, expected all of: create:signing_keys,update:signing_keys", RequiredScopes: []string{"x:y"}}
+	if got := e.missingScopes(); len(got) != 2 || got[0] != "create:signing_keys" || got[1] != "update:signing_keys" {
+		t.Fatalf("missingScopes: %v", got)
+	}
+	e = &APIError{Message: "Forbidden", RequiredScopes: []string{"read:signing_keys"}}
+	if got := e.missingScopes(); len(got) != 1 || got[0] != "read:signing_keys" {
+		t.Fatalf("missingScopes without a list in the message: %v", got)
+	}
+}
