@@ -10,17 +10,8 @@ trap 'rm -rf "$work"' EXIT
 
 "$terraform" fmt -check -recursive -diff "$root/examples"
 
-go build -o "$work/providers/terraform-provider-auth0keys" "$root"
-cat >"$work/dev.tfrc" <<TFRC
-provider_installation {
-  dev_overrides {
-    "auth0keys/auth0keys" = "$work/providers"
-    "hashicorp/auth0keys" = "$work/providers"
-  }
-  direct {}
-}
-TFRC
-export TF_CLI_CONFIG_FILE="$work/dev.tfrc" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
+cli_config=$(cd "$root" && go run ./internal/devenv/cmd/local-build -dir "$work/build")
+export TF_CLI_CONFIG_FILE="$cli_config" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
 
 status=0
 while IFS= read -r dir; do

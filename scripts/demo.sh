@@ -9,9 +9,9 @@ work="$root/.demo"
 terraform=${TERRAFORM:-terraform}
 
 rm -rf "$work"
-mkdir -p "$work/providers"
+mkdir -p "$work"
 echo "==> Building the provider and the emulator"
-go build -o "$work/providers/terraform-provider-auth0keys" "$root"
+cli_config=$(cd "$root" && go run ./internal/devenv/cmd/local-build -dir "$work/build")
 go build -o "$work/auth0-emulator" "$root/internal/emulator/cmd/auth0-emulator"
 
 echo "==> Starting the Auth0 emulator on loopback"
@@ -27,30 +27,8 @@ done
 source "$work/emulator/env.sh"
 echo "    tenant: https://$AUTH0_DOMAIN (CA: $SSL_CERT_FILE)"
 
-# The dev override runs the provider just built. `init` still resolves the
-# provider's address, so a local mirror holding the same binary answers it
-# under both CLIs' default registry hosts; nothing is fetched from a registry.
-platform="$(go env GOOS)_$(go env GOARCH)"
-for host in registry.terraform.io registry.opentofu.org; do
-  mirror="$work/mirror/$host/auth0keys/auth0keys/0.0.1/$platform"
-  mkdir -p "$mirror"
-  cp "$work/providers/terraform-provider-auth0keys" "$mirror/"
-done
-cat >"$work/dev.tfrc" <<TFRC
-provider_installation {
-  dev_overrides {
-    "auth0keys/auth0keys" = "$work/providers"
-  }
-  filesystem_mirror {
-    path    = "$work/mirror"
-    include = ["auth0keys/auth0keys"]
-  }
-  direct {
-    exclude = ["auth0keys/auth0keys"]
-  }
-}
-TFRC
-export TF_CLI_CONFIG_FILE="$work/dev.tfrc" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
+# The development override runs the provider just built (see the README).
+export TF_CLI_CONFIG_FILE="$cli_config" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
 
 cp -r "$root/examples/quickstart" "$work/quickstart"
 cd "$work/quickstart"

@@ -9,15 +9,7 @@ terraform=${TERRAFORM:-terraform}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-go build -o "$work/providers/terraform-provider-auth0keys" "$root"
-cat >"$work/dev.tfrc" <<TFRC
-provider_installation {
-  dev_overrides {
-    "auth0keys/auth0keys" = "$work/providers"
-  }
-  direct {}
-}
-TFRC
+cli_config=$(cd "$root" && go run ./internal/devenv/cmd/local-build -dir "$work/build")
 mkdir -p "$work/config"
 cat >"$work/config/main.tf" <<'TF'
 terraform {
@@ -28,7 +20,7 @@ terraform {
   }
 }
 TF
-(cd "$work/config" && TF_CLI_CONFIG_FILE="$work/dev.tfrc" "$terraform" providers schema -json >"$work/schema.json" 2>/dev/null)
+(cd "$work/config" && TF_CLI_CONFIG_FILE="$cli_config" "$terraform" providers schema -json >"$work/schema.json" 2>/dev/null)
 # tfplugindocs finds a schema by the provider's short name.
 sed -i -E 's#"registry\.(terraform\.io|opentofu\.org)/auth0keys/auth0keys"#"auth0keys"#' "$work/schema.json"
 

@@ -1,6 +1,6 @@
-// Package acctest is the harness of the acceptance tests and the plan
-// benchmark: it finds a Terraform CLI (terraform on PATH, or OpenTofu built
-// from the Go module proxy), starts emulated tenants whose CA the process
-// trusts through SSL_CERT_FILE, and builds and runs the real provider binary
-// through a development override.
+// Package acctest is the harness of the tests: Main trusts the emulator's
+// CA and, with TF_ACC set, points terraform-plugin-testing at the CLI that
+// devenv finds; StartEmulator starts a tenant per test; ProviderCLI runs
+// the real provider binary through terraform-exec, as users run it; and
+// Diagnostic matches Terraform's wrapped diagnostics.
 package acctest

@@ -8,7 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
-	"github.com/auth0keys/terraform-provider-auth0keys/internal/emulator"
+	"github.com/auth0keys/terraform-provider-auth0keys/internal/devenv"
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/provider"
 )
 
@@ -26,7 +26,7 @@ func Main(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	if _, err := TrustEmulatorCA(dir); err != nil {
+	if _, err := devenv.TrustEmulatorCA(dir); err != nil {
 		fmt.Fprintln(os.Stderr, "trusting the emulator CA:", err)
 		return 1
 	}
@@ -34,13 +34,13 @@ func Main(m *testing.M) int {
 		_ = os.Unsetenv(v)
 	}
 	if os.Getenv("TF_ACC") != "" {
-		cli, err := TerraformCLI()
+		cli, err := devenv.TerraformCLI()
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
 		}
 		_ = os.Setenv("TF_ACC_TERRAFORM_PATH", cli)
-		if IsOpenTofu(cli) {
+		if devenv.IsOpenTofu(cli) {
 			_ = os.Setenv("TF_ACC_PROVIDER_HOST", "registry.opentofu.org")
 		}
 	}
@@ -53,18 +53,8 @@ var ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
 	"auth0keys": providerserver.NewProtocol6WithError(provider.New("test")()),
 }
 
-// ProviderBlock is a provider block for the emulator with its default
-// client's credentials and the given extra arguments.
-func ProviderBlock(srv *emulator.Server, extra ...string) string {
-	return ProviderBlockFor(srv, emulator.DefaultClient(), extra...)
-}
-
-// ProviderBlockFor is a provider block for the emulator with the given
-// client's credentials and extra arguments.
-func ProviderBlockFor(srv *emulator.Server, c emulator.Client, extra ...string) string {
-	block := fmt.Sprintf("provider \"auth0keys\" {\n  domain        = %q\n  client_id     = %q\n  client_secret = %q\n", srv.Domain(), c.ID, c.Secret)
-	for _, e := range extra {
-		block += "  " + e + "\n"
-	}
-	return block + "}\n"
-}
+// ProviderBlock and ProviderBlockFor write provider blocks for an emulator.
+var (
+	ProviderBlock    = devenv.ProviderBlock
+	ProviderBlockFor = devenv.ProviderBlockFor
+)

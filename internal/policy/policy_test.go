@@ -8,7 +8,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-exec/tfexec"
+
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/acctest"
+	"github.com/auth0keys/terraform-provider-auth0keys/internal/devenv"
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/emulator"
 )
 
@@ -20,7 +23,7 @@ func TestPolicies(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("set TF_ACC=1: runs the Terraform CLI and opa")
 	}
-	opa, err := acctest.OPA()
+	opa, err := devenv.OPA()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,24 +42,23 @@ func TestPolicies(t *testing.T) {
 		"resource \"auth0keys_signing_key_revocation\" \"leaked\" {\n  kid          = auth0keys_signing_key_rotation.emergency.previous_kid\n  grace_period = \"0s\"\n}\n"
 	plans := []struct {
 		name, config string
-		args         []string
+		args         []tfexec.PlanOption
 	}{
 		{"old_revocation", revocation("old", `"`+tenDays+`"`), nil},
 		{"recent_revocation", revocation("recent", `"retiredHoursAgo"`), nil},
 		{"adoption", revocation("adopted", `"`+revoked+`"`), nil},
 		{"rotation", "resource \"auth0keys_signing_key_rotation\" \"scheduled\" {}\n", nil},
 		{"rotate_and_revoke", rotateAndRevoke, nil},
-		{"rotate_and_revoke_emergency", rotateAndRevoke, []string{"-var", "emergency_change=true"}},
+		{"rotate_and_revoke_emergency", rotateAndRevoke, []tfexec.PlanOption{tfexec.Var("emergency_change=true")}},
 		{"unknown_kid", "resource \"terraform_data\" \"kid\" {\n  input = \"" + tenDays + "\"\n}\n" + revocation("later", "terraform_data.kid.output"), nil},
 	}
 	data := t.TempDir()
 	for _, p := range plans {
 		cli := acctest.ProviderCLI(t, provider+p.config)
-		args := append([]string{"plan", "-input=false", "-no-color", "-out=plan.bin"}, p.args...)
-		if _, _, err := cli.Run(args...); err != nil {
+		if _, err := cli.Plan(append([]tfexec.PlanOption{tfexec.Out("plan.bin")}, p.args...)...); err != nil {
 			t.Fatalf("%s: %v", p.name, err)
 		}
-		planJSON, _, err := cli.Run("show", "-json", "plan.bin")
+		planJSON, err := cli.PlanJSON("plan.bin")
 		if err != nil {
 			t.Fatalf("%s: %v", p.name, err)
 		}
@@ -64,7 +66,7 @@ func TestPolicies(t *testing.T) {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(filepath.Join(dir, "data.json"), []byte(planJSON), 0o600); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, "data.json"), planJSON, 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -72,7 +74,7 @@ func TestPolicies(t *testing.T) {
 		t.Fatalf("plans sent %d writes", n)
 	}
 
-	root, err := acctest.RepoRoot()
+	root, err := devenv.RepoRoot()
 	if err != nil {
 		t.Fatal(err)
 	}

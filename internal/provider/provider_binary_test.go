@@ -2,21 +2,26 @@ package provider_test
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/acctest"
+	"github.com/auth0keys/terraform-provider-auth0keys/internal/devenv"
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/emulator"
 )
 
 // These tests run the provider binary as Terraform runs it for users,
 // through a development override, one plan at a time.
 
+// requireAcceptance skips a test that runs the Terraform CLI unless TF_ACC
+// is set, the gate terraform-plugin-testing uses for resource.Test.
 func requireAcceptance(t *testing.T) {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("builds the provider and runs the Terraform CLI")
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("set TF_ACC=1: builds the provider and runs the Terraform CLI")
 	}
 }
 
@@ -30,7 +35,7 @@ func TestPlan_oneTokenAndOneListForManyReads(t *testing.T) {
 		fmt.Fprintf(&config, "data \"auth0keys_signing_keys\" \"k%d\" {}\n", i)
 	}
 	cli := acctest.ProviderCLI(t, config.String())
-	if _, _, err := cli.Run("plan", "-input=false", "-no-color"); err != nil {
+	if _, err := cli.Plan(); err != nil {
 		t.Fatal(err)
 	}
 	if got := len(srv.Requests()); srv.Count(emulator.OpToken) != 1 || srv.Count(emulator.OpList) != 1 || got != 2 {
@@ -55,12 +60,19 @@ func TestPlan_traceLogsHoldNoSecrets(t *testing.T) {
 	}
 	for name, provider := range cases {
 		cli := acctest.ProviderCLI(t, provider+keysDataSource+"output \"current\" {\n  value = data.auth0keys_signing_keys.keys.current_kid\n}\n")
-		cli.Env = []string{"TF_LOG=TRACE"}
-		stdout, stderr, err := cli.Run("apply", "-input=false", "-auto-approve", "-no-color")
+		logFile := filepath.Join(t.TempDir(), "trace.log")
+		if err := cli.LogTo("TRACE", logFile); err != nil {
+			t.Fatal(err)
+		}
+		printed, err := cli.Apply()
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		out := stdout + stderr
+		logged, err := os.ReadFile(logFile) //nolint:gosec // a file in the test's own folder
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := printed + string(logged)
 		// The run must have logged the provider's requests, or the test
 		// proves nothing.
 		if !strings.Contains(out, "Auth0 request") || !strings.Contains(out, "Auth0 response") {
@@ -81,56 +93,63 @@ func TestPlan_traceLogsHoldNoSecrets(t *testing.T) {
 	}
 }
 
-func TestPlan_twoRequestsForRevocationsAndDataSources(t *testing.T) {
+// TestRequests holds what each workload may cost the tenant; make bench
+// prints the same workloads' counts.
+func TestRequests(t *testing.T) {
 	requireAcceptance(t)
-	t.Parallel()
-	keys := append(emulator.TenantWithHistory()[:2], emulator.KeySpec{Previous: true}, emulator.KeySpec{Previous: true})
-	keys = append(keys, emulator.TenantWithHistory()[2:]...)
-	srv := acctest.StartEmulator(t, emulator.Options{Keys: keys})
-	var config strings.Builder
-	config.WriteString(acctest.ProviderBlock(srv))
-	for i, k := range srv.Keys()[:3] { // one already revoked, two previous
-		fmt.Fprintf(&config, "resource \"auth0keys_signing_key_revocation\" \"r%d\" {\n  kid = %q\n}\n", i, k.KID)
+	revokes := func(srv *emulator.Server, n int) error {
+		if got := srv.Revocations(); got != n {
+			return fmt.Errorf("the tenant revoked %d keys, want %d", got, n)
+		}
+		return nil
 	}
-	config.WriteString(keysDataSource + "data \"auth0keys_signing_key\" \"current\" {\n  status = \"current\"\n}\n")
-	cli := acctest.ProviderCLI(t, config.String())
-	if _, _, err := cli.Run("plan", "-input=false", "-no-color"); err != nil {
-		t.Fatal(err)
+	rotates := func(srv *emulator.Server, n int) error {
+		if got := srv.Rotations(); got != n {
+			return fmt.Errorf("the tenant rotated %d times, want %d", got, n)
+		}
+		return nil
 	}
-	if n := len(srv.Requests()); n != 2 || srv.Count(emulator.OpToken) != 1 || srv.Count(emulator.OpList) != 1 {
-		t.Fatalf("the plan made %d requests, want 2 (one token, one list): %v", n, srv.Requests())
+	want := map[string]struct {
+		requests int // exactly
+		check    func(*emulator.Server) error
+	}{
+		// One token request and one list serve every read of the plan.
+		"plan of 3 revocations + 2 data sources": {2, func(srv *emulator.Server) error { return revokes(srv, 0) }},
+		// The plan: token, list. The apply: token, the final plan's list, revoke.
+		"apply of one revocation": {5, func(srv *emulator.Server) error { return revokes(srv, 1) }},
+		// The apply: token, the final plan's list, the list right before rotating, rotate.
+		"apply of a rotation": {6, func(srv *emulator.Server) error { return rotates(srv, 1) }},
+		// Then the revocation's final plan (a list after the rotation) and the revoke call.
+		"apply of rotation + revocation": {8, func(srv *emulator.Server) error {
+			if err := rotates(srv, 1); err != nil {
+				return err
+			}
+			return revokes(srv, 1)
+		}},
 	}
-}
-
-func TestApply_requestsForOneRevocation(t *testing.T) {
-	requireAcceptance(t)
-	t.Parallel()
-	srv := acctest.StartEmulator(t, emulator.Options{Keys: emulator.TenantWithHistory()})
-	prev := srv.Keys()[1]
-	cli := acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+fmt.Sprintf("resource \"auth0keys_signing_key_revocation\" \"r\" {\n  kid = %q\n}\n", prev.KID))
-	if _, _, err := cli.Run("apply", "-input=false", "-auto-approve", "-no-color"); err != nil {
-		t.Fatal(err)
-	}
-	if k, _ := srv.Key(prev.KID); !k.Revoked {
-		t.Fatal("the key is not revoked")
-	}
-	if n := len(srv.Requests()); n > 5 || srv.Count(emulator.OpRevoke) != 1 {
-		t.Fatalf("terraform apply of one revocation made %d requests, want at most 5 with one revoke: %v", n, srv.Requests())
-	}
-}
-
-func TestApply_requestsForRotateThenRevoke(t *testing.T) {
-	requireAcceptance(t)
-	t.Parallel()
-	srv := acctest.StartEmulator(t, emulator.Options{})
-	cli := acctest.ProviderCLI(t, rotateThenRevoke(srv))
-	if _, _, err := cli.Run("apply", "-input=false", "-auto-approve", "-no-color"); err != nil {
-		t.Fatal(err)
-	}
-	// The plan: token and one list. The apply: token, the rotation's final
-	// plan, its read right before rotating, the rotate call, the
-	// revocation's final plan (a list after the rotation), the revoke call.
-	if n := len(srv.Requests()); n != 8 || srv.Count(emulator.OpRotate) != 1 || srv.Count(emulator.OpRevoke) != 1 {
-		t.Fatalf("terraform apply of a rotation and a revocation of its previous key made %d requests, want 8 with one rotate and one revoke: %v", n, srv.Requests())
+	terraform, cliConfig := acctest.LocalBuild(t)
+	for _, w := range devenv.RequestWorkloads {
+		t.Run(w.Name, func(t *testing.T) {
+			t.Parallel()
+			srv, err := w.Run(terraform, cliConfig, t.TempDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(srv.Close)
+			expected, ok := want[w.Name]
+			if !ok {
+				t.Fatalf("no expected request count for %q", w.Name)
+			}
+			tokens := 1 // the plan's; an apply plans again in new provider processes
+			if w.Apply {
+				tokens = 2
+			}
+			if n := len(srv.Requests()); n != expected.requests || srv.Count(emulator.OpToken) != tokens {
+				t.Errorf("%d requests, want %d with %d token requests: %v", n, expected.requests, tokens, srv.Requests())
+			}
+			if err := expected.check(srv); err != nil {
+				t.Error(err)
+			}
+		})
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-exec/tfexec"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -17,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/acctest"
+	"github.com/auth0keys/terraform-provider-auth0keys/internal/devenv"
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/emulator"
 )
 
@@ -253,12 +255,12 @@ func TestRotation_interruptedDuringASlowAnswer(t *testing.T) {
 
 // applyUntilSuccess applies up to tries times and returns the output of
 // every apply; it fails the test when none exits 0.
-func applyUntilSuccess(t *testing.T, cli acctest.CLI, tries int) string {
+func applyUntilSuccess(t *testing.T, cli devenv.CLI, tries int) string {
 	t.Helper()
 	var all strings.Builder
 	for range tries {
-		stdout, stderr, err := cli.Run("apply", "-input=false", "-auto-approve", "-no-color")
-		all.WriteString(stdout + stderr)
+		out, err := cli.Apply()
+		all.WriteString(out)
 		if err == nil {
 			return all.String()
 		}
@@ -268,13 +270,13 @@ func applyUntilSuccess(t *testing.T, cli acctest.CLI, tries int) string {
 }
 
 // outputOf reads an output of the configuration's state.
-func outputOf(t *testing.T, cli acctest.CLI, name string) string {
+func outputOf(t *testing.T, cli devenv.CLI, name string) string {
 	t.Helper()
-	stdout, _, err := cli.Run("output", "-raw", name)
+	value, err := cli.StringOutput(name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return stdout
+	return value
 }
 
 func TestRotation_notRotatedWhenAnAnswerIsLostBeforeProcessing(t *testing.T) {
@@ -516,18 +518,18 @@ func TestRotation_staleSavedPlanSendsNothing(t *testing.T) {
 			t.Parallel()
 			srv := acctest.StartEmulator(t, emulator.Options{})
 			cli := acctest.ProviderCLI(t, strings.Replace(rotateThenRevoke(srv), rotation(), rotation(`min_rotation_interval = "`+tc.interval+`"`), 1))
-			if _, _, err := cli.Run("plan", "-input=false", "-no-color", "-out=reviewed.tfplan"); err != nil {
+			if _, err := cli.Plan(tfexec.Out("reviewed.tfplan")); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := srv.Rotate(); err != nil {
 				t.Fatal(err)
 			}
-			stdout, stderr, err := cli.Run("apply", "-input=false", "-no-color", "reviewed.tfplan")
+			out, err := cli.Apply(tfexec.DirOrPlan("reviewed.tfplan"))
 			if err == nil {
-				t.Fatalf("the stale plan applied:\n%s", stdout)
+				t.Fatalf("the stale plan applied:\n%s", out)
 			}
-			if want := acctest.Diagnostic(tc.want...); !want.MatchString(stdout + stderr) {
-				t.Errorf("want %s in:\n%s%s", want, stdout, stderr)
+			if want := acctest.Diagnostic(tc.want...); !want.MatchString(out) {
+				t.Errorf("want %s in:\n%s", want, out)
 			}
 			if n := srv.Count(emulator.OpRotate) + srv.Count(emulator.OpRevoke); n != 0 || srv.Rotations() != 1 {
 				t.Fatalf("the stale plan sent %d writes", n)
@@ -545,21 +547,21 @@ func TestRotation_comparesRightBeforeRotating(t *testing.T) {
 	current := keyIn(t, srv, func(k emulator.Key) bool { return k.Current })
 	next := keyIn(t, srv, func(k emulator.Key) bool { return k.Next })
 	cli := acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+rotation())
-	if _, _, err := cli.Run("plan", "-input=false", "-no-color", "-out=reviewed.tfplan"); err != nil {
+	if _, err := cli.Plan(tfexec.Out("reviewed.tfplan")); err != nil {
 		t.Fatal(err)
 	}
 	// The apply lists the keys twice: for its final plan, then right
 	// before rotating. The dashboard rotates just before the second.
 	srv.InjectFault(emulator.Fault{Op: emulator.OpList, Skip: 1, RotateFirst: true})
-	_, stderr, err := cli.Run("apply", "-input=false", "-no-color", "reviewed.tfplan")
+	out, err := cli.Apply(tfexec.DirOrPlan("reviewed.tfplan"))
 	if err == nil {
 		t.Fatal("the apply rotated a tenant whose keys changed")
 	}
 	want := acctest.Diagnostic("The tenant's signing keys changed since the plan",
 		"The plan rotates Auth0 tenant "+srv.Domain()+" from current key "+current.KID+" and next key "+next.KID+", but the tenant now has current key "+next.KID,
 		"Nothing was sent: plan again")
-	if !want.MatchString(stderr) {
-		t.Fatalf("want %s in:\n%s", want, stderr)
+	if !want.MatchString(out) {
+		t.Fatalf("want %s in:\n%s", want, out)
 	}
 	if n := srv.Count(emulator.OpRotate); n != 0 || srv.Rotations() != 1 {
 		t.Fatalf("%d rotate calls reached the tenant", n)

@@ -201,28 +201,29 @@ output "listed" {
   value = length(data.auth0keys_signing_keys.keys.signing_keys)
 }
 `)
-	stdout, stderr, err := cli.Run("apply", "-input=false", "-auto-approve", "-no-color")
+	out, err := cli.Apply()
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := acctest.Diagnostic("Warning: A signing key's certificate cannot be read",
 		"Auth0 tenant "+srv.Domain()+": signing key "+prev.KID+" has no certificate. The key is listed with what Auth0 reports, and left out of jwks.")
-	if !want.MatchString(stdout + stderr) {
-		t.Errorf("want %s in:\n%s%s", want, stdout, stderr)
-	}
-	outputs, _, err := cli.Run("output", "-json")
-	if err != nil {
-		t.Fatal(err)
+	if !want.MatchString(out) {
+		t.Errorf("want %s in:\n%s", want, out)
 	}
 	var got struct {
-		Certless  struct{ Value []string } `json:"certless"`
-		Published struct{ Value []string } `json:"published"`
-		Listed    struct{ Value int }      `json:"listed"`
+		certless, published []string
+		listed              int
 	}
-	if err := json.Unmarshal([]byte(outputs), &got); err != nil {
-		t.Fatal(err)
+	for name, into := range map[string]any{"certless": &got.certless, "published": &got.published, "listed": &got.listed} {
+		raw, err := cli.Output(name)
+		if err == nil {
+			err = json.Unmarshal(raw, into)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
-	if len(got.Certless.Value) != 1 || got.Certless.Value[0] != prev.KID || got.Listed.Value != 4 || len(got.Published.Value) != 2 {
+	if len(got.certless) != 1 || got.certless[0] != prev.KID || got.listed != 4 || len(got.published) != 2 {
 		t.Fatalf("want all 4 keys listed, %s without a certificate, and the current and next keys published: %+v", prev.KID, got)
 	}
 }
@@ -253,7 +254,7 @@ func TestSigningKeysDataSource_expiredTokenIsRenewedOnce(t *testing.T) {
 	srv := acctest.StartEmulator(t, emulator.Options{})
 	srv.InjectFault(emulator.Fault{Op: emulator.OpList, Status: http.StatusUnauthorized, Message: emulator.ExpiredTokenMessage})
 	cli := acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+keysDataSource)
-	if _, _, err := cli.Run("plan", "-input=false", "-no-color"); err != nil {
+	if _, err := cli.Plan(); err != nil {
 		t.Fatal(err)
 	}
 	if n := srv.Count(emulator.OpToken); n != 2 {
@@ -268,14 +269,14 @@ func TestSigningKeysDataSource_inconsistentListIsReadWithAWarning(t *testing.T) 
 	current := keyIn(t, srv, func(k emulator.Key) bool { return k.Current })
 	srv.ListTwice(current.KID, func(k *emulator.Key) { k.Current, k.Previous = false, true })
 	cli := acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+keysDataSource)
-	stdout, stderr, err := cli.Run("plan", "-input=false", "-no-color")
+	out, err := cli.Plan()
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := acctest.Diagnostic("Warning: The tenant's key list is inconsistent",
 		"Auth0 tenant "+srv.Domain()+": the tenant's list of signing keys is inconsistent: kid "+current.KID+" is listed 2 times (previous; current).",
 		"rotations and revocations of this tenant are refused until the list is consistent again.")
-	if !want.MatchString(stdout + stderr) {
-		t.Fatalf("want %s in:\n%s%s", want, stdout, stderr)
+	if !want.MatchString(out) {
+		t.Fatalf("want %s in:\n%s", want, out)
 	}
 }

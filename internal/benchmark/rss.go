@@ -1,0 +1,58 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"os/exec"
+	"regexp"
+	"strings"
+	"syscall"
+
+	"github.com/auth0keys/terraform-provider-auth0keys/internal/devenv"
+)
+
+var reattachLine = regexp.MustCompile(`TF_REATTACH_PROVIDERS='(.*)'`)
+
+// peakRSS runs the provider in debug mode, attaches one plan to it, stops
+// it and returns its peak resident set size in KiB.
+func peakRSS(terraform, binary string, cli devenv.CLI) (int64, error) {
+	cmd := exec.Command(binary, "-debug")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return 0, err
+	}
+	if err := cmd.Start(); err != nil {
+		return 0, err
+	}
+	defer func() { _ = cmd.Process.Kill() }()
+	var reattach string
+	lines := bufio.NewScanner(stdout)
+	for lines.Scan() {
+		if m := reattachLine.FindStringSubmatch(lines.Text()); m != nil {
+			reattach = m[1]
+			break
+		}
+	}
+	if reattach == "" {
+		return 0, fmt.Errorf("the provider in debug mode printed no TF_REATTACH_PROVIDERS")
+	}
+	go func() {
+		for lines.Scan() { // keep the pipe drained
+		}
+	}()
+	if devenv.IsOpenTofu(terraform) {
+		reattach = strings.ReplaceAll(reattach, "registry.terraform.io/", "registry.opentofu.org/")
+	}
+	if _, err := cli.PlanWithReattach(reattach); err != nil {
+		return 0, err
+	}
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		return 0, err
+	}
+	_ = cmd.Wait()
+	usage, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	if !ok {
+		return 0, fmt.Errorf("no resource usage on this system")
+	}
+	return usage.Maxrss, nil
+}
