@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/auth0keys/terraform-provider-auth0keys/internal/scopes"
 )
 
 // statusRecorder remembers the status an answer was given.
@@ -25,10 +27,10 @@ func (r *statusRecorder) WriteHeader(code int) {
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("POST /oauth/token", s.endpoint(OpToken, nil, s.token))
-	mux.Handle("GET /api/v2/keys/signing", s.endpoint(OpList, []string{ScopeRead}, s.listKeys))
-	mux.Handle("POST /api/v2/keys/signing/rotate", s.endpoint(OpRotate, []string{ScopeCreate, ScopeUpdate}, s.rotateKey))
-	mux.Handle("GET /api/v2/keys/signing/{kid}", s.endpoint(OpGet, []string{ScopeRead}, s.getKey))
-	mux.Handle("PUT /api/v2/keys/signing/{kid}/revoke", s.endpoint(OpRevoke, []string{ScopeUpdate}, s.revokeKey))
+	mux.Handle("GET /api/v2/keys/signing", s.endpoint(OpList, []string{scopes.ReadSigningKeys}, s.listKeys))
+	mux.Handle("POST /api/v2/keys/signing/rotate", s.endpoint(OpRotate, []string{scopes.CreateSigningKeys, scopes.UpdateSigningKeys}, s.rotateKey))
+	mux.Handle("GET /api/v2/keys/signing/{kid}", s.endpoint(OpGet, []string{scopes.ReadSigningKeys}, s.getKey))
+	mux.Handle("PUT /api/v2/keys/signing/{kid}/revoke", s.endpoint(OpRevoke, []string{scopes.UpdateSigningKeys}, s.revokeKey))
 	s.adminRoutes(mux)
 	mux.Handle("/", s.endpoint(OpUnknown, nil, func(w http.ResponseWriter, _ *http.Request) {
 		apiError(w, http.StatusNotFound, "Not Found", "Not Found", "")
@@ -38,7 +40,7 @@ func (s *Server) routes() http.Handler {
 
 // endpoint wraps an operation with what every answer shares: latency,
 // injected faults, rate-limit headers, authentication, scopes and the log.
-func (s *Server) endpoint(op Operation, scopes []string, serve http.HandlerFunc) http.Handler {
+func (s *Server) endpoint(op Operation, required []string, serve http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rec := &statusRecorder{ResponseWriter: w}
 		entry := Request{Op: op, Method: r.Method, Path: r.URL.EscapedPath(), At: time.Now(), UserAgent: r.UserAgent()}
@@ -68,7 +70,7 @@ func (s *Server) endpoint(op Operation, scopes []string, serve http.HandlerFunc)
 		}
 		h.Set("X-RateLimit-Remaining", strconv.Itoa(remaining))
 		h.Set("X-RateLimit-Reset", strconv.FormatInt(reset, 10))
-		if scopes != nil && !s.authorize(rec, r, scopes) {
+		if required != nil && !s.authorize(rec, r, required) {
 			return
 		}
 		if fault == nil || !fault.AfterProcessing {
@@ -146,7 +148,7 @@ func (s *Server) serveFault(w *statusRecorder, f Fault, reset int64, realStatus 
 }
 
 // authorize checks the bearer token and that it carries every scope.
-func (s *Server) authorize(w http.ResponseWriter, r *http.Request, scopes []string) bool {
+func (s *Server) authorize(w http.ResponseWriter, r *http.Request, required []string) bool {
 	auth := r.Header.Get("Authorization")
 	token, ok := strings.CutPrefix(auth, "Bearer ")
 	if auth == "" {
@@ -162,13 +164,13 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request, scopes []stri
 		apiError(w, http.StatusUnauthorized, "Unauthorized", ExpiredTokenMessage, "")
 		return false
 	}
-	if !hasAll(g.scopes, scopes) {
+	if !hasAll(g.scopes, required) {
 		quantifier := "any of"
-		if len(scopes) > 1 {
+		if len(required) > 1 {
 			quantifier = "all of"
 		}
 		apiError(w, http.StatusForbidden, "Forbidden",
-			fmt.Sprintf("Insufficient scope, expected %s: %s", quantifier, strings.Join(scopes, ",")), "insufficient_scope")
+			fmt.Sprintf("Insufficient scope, expected %s: %s", quantifier, strings.Join(required, ",")), "insufficient_scope")
 		return false
 	}
 	return true

@@ -9,20 +9,12 @@ import (
 	"strings"
 	"sync"
 	"time"
-)
 
-// Scopes the Management API grants on the signing key endpoints.
-const (
-	ScopeRead   = "read:signing_keys"
-	ScopeCreate = "create:signing_keys"
-	ScopeUpdate = "update:signing_keys"
+	"github.com/auth0keys/terraform-provider-auth0keys/internal/scopes"
 )
 
 // ExpiredTokenMessage is the message of Auth0's 401 for an expired token.
 const ExpiredTokenMessage = "Expired token received for JSON Web Token validation" //nolint:gosec // a message, not a credential
-
-// AllScopes is every scope the signing key endpoints use.
-var AllScopes = []string{ScopeRead, ScopeCreate, ScopeUpdate}
 
 // Client is a machine-to-machine application registered with the tenant.
 type Client struct {
@@ -49,7 +41,7 @@ type Options struct {
 
 // DefaultClient is the machine-to-machine client a new emulator accepts.
 func DefaultClient() Client {
-	return Client{ID: "emulator-client", Secret: "emulator-secret-do-not-use", Scopes: AllScopes}
+	return Client{ID: "emulator-client", Secret: "emulator-secret-do-not-use", Scopes: scopes.SigningKeys}
 }
 
 // Server is a running emulated tenant.

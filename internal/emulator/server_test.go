@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/auth0keys/terraform-provider-auth0keys/internal/scopes"
 )
 
 // client trusts only the emulator's CA.
@@ -140,7 +142,7 @@ func TestLoopbackOnly(t *testing.T) {
 func TestWorkDoneBeforeADelayedAnswerStandsWhenTheClientLeaves(t *testing.T) {
 	s := start(t, Options{})
 	s.InjectFault(Fault{Op: OpRotate, AfterProcessing: true, Delay: 5 * time.Second})
-	token := s.IssueToken(AllScopes, time.Hour)
+	token := s.IssueToken(scopes.SigningKeys, time.Hour)
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, s.URL()+"/api/v2/keys/signing/rotate", nil)
@@ -157,7 +159,7 @@ func TestWorkDoneBeforeADelayedAnswerStandsWhenTheClientLeaves(t *testing.T) {
 func TestAClientThatLeavesDuringADelayBeforeProcessingChangesNothing(t *testing.T) {
 	s := start(t, Options{})
 	s.InjectFault(Fault{Op: OpRotate, Delay: 5 * time.Second})
-	token := s.IssueToken(AllScopes, time.Hour)
+	token := s.IssueToken(scopes.SigningKeys, time.Hour)
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, s.URL()+"/api/v2/keys/signing/rotate", nil)
@@ -197,7 +199,7 @@ func TestAdminEndpoint(t *testing.T) {
 	if resp := admin(http.MethodPut, "/clients/"+c.ID+"/scopes", `{"scopes": ["read:signing_keys"]}`); resp.StatusCode != http.StatusOK {
 		t.Fatalf("setting scopes: %d", resp.StatusCode)
 	}
-	if got, _ := s.client(c.ID, c.Secret); len(got.Scopes) != 1 || got.Scopes[0] != ScopeRead {
+	if got, _ := s.client(c.ID, c.Secret); len(got.Scopes) != 1 || got.Scopes[0] != scopes.ReadSigningKeys {
 		t.Fatalf("the client's scopes are %v", got.Scopes)
 	}
 	var state struct {
@@ -207,7 +209,7 @@ func TestAdminEndpoint(t *testing.T) {
 	if err := json.NewDecoder(admin(http.MethodGet, "/state", "").Body).Decode(&state); err != nil || len(state.Keys) != 3 || state.Rotations != 1 {
 		t.Fatalf("state: %+v %v", state, err)
 	}
-	token := s.IssueToken(AllScopes, time.Hour)
+	token := s.IssueToken(scopes.SigningKeys, time.Hour)
 	for range 2 {
 		req, _ := http.NewRequest(http.MethodGet, s.URL()+"/api/v2/keys/signing", nil)
 		req.Header.Set("Authorization", "Bearer "+token)

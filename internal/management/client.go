@@ -49,11 +49,11 @@ type Client struct {
 	domain  string
 	baseURL string
 	log     LogFunc
-	// idempotent retries 429, 5xx and connection errors; once retries only
-	// 429, for calls that must never be repeated after they may have run.
-	idempotent *retryablehttp.Client
-	once       *retryablehttp.Client
-	auth       tokenSource
+	// repeatable retries 429, 5xx and connection errors; notRepeatable
+	// retries only 429, for calls never sent again after they may have run.
+	repeatable    *retryablehttp.Client
+	notRepeatable *retryablehttp.Client
+	auth          tokenSource
 	// lists lets concurrent readers share one list request.
 	lists singleflight.Group
 }
@@ -84,14 +84,14 @@ func New(cfg Config) (*Client, error) {
 	transport := cleanhttp.DefaultPooledTransport()
 	transport.ForceAttemptHTTP2 = true
 	httpClient := &http.Client{Transport: userAgent{cfg.UserAgent, transport}, Timeout: 60 * time.Second}
-	c.idempotent = c.retryingClient(httpClient, cfg, true)
-	c.once = c.retryingClient(httpClient, cfg, false)
+	c.repeatable = c.retryingClient(httpClient, cfg, true)
+	c.notRepeatable = c.retryingClient(httpClient, cfg, false)
 
 	switch {
 	case cfg.APIToken != "":
 		c.auth = staticToken(cfg.APIToken)
 	case cfg.ClientID != "" && cfg.ClientSecret != "":
-		c.auth = newClientCredentials(cfg, c.idempotent.StandardClient())
+		c.auth = newClientCredentials(cfg, c.repeatable.StandardClient())
 	default:
 		return nil, errors.New("no credentials: set api_token, or client_id and client_secret")
 	}
@@ -155,9 +155,9 @@ func (c *Client) send(ctx context.Context, req call, token string, out any) erro
 	if req.method != http.MethodGet {
 		httpReq.Header.Set("Content-Type", "application/json")
 	}
-	client := c.idempotent
+	client := c.repeatable
 	if !req.repeatable {
-		client = c.once
+		client = c.notRepeatable
 	}
 	resp, err := client.Do(httpReq)
 	if err != nil {

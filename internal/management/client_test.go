@@ -12,6 +12,8 @@ import (
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/acctest"
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/emulator"
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/management"
+
+	"github.com/auth0keys/terraform-provider-auth0keys/internal/scopes"
 )
 
 func newClient(t *testing.T, srv *emulator.Server, change ...func(*management.Config)) *management.Client {
@@ -316,7 +318,7 @@ func TestErrorMessages(t *testing.T) {
 	t.Parallel()
 	srv := acctest.StartEmulator(t, emulator.Options{Clients: []emulator.Client{
 		emulator.DefaultClient(),
-		{ID: "reader", Secret: "reader-secret", Scopes: []string{emulator.ScopeRead}},
+		{ID: "reader", Secret: "reader-secret", Scopes: []string{scopes.ReadSigningKeys}},
 	}})
 	ctx := context.Background()
 	reader := newClient(t, srv, func(c *management.Config) { c.ClientID, c.ClientSecret = "reader", "reader-secret" })
@@ -335,11 +337,11 @@ func TestErrorMessages(t *testing.T) {
 		}, "cannot list signing keys: Auth0 tenant " + srv.Domain() + " rejected api_token (401: Invalid token.); check that api_token is a Management API token of this tenant"},
 		{"403 rotate", func() error { _, err := reader.RotateSigningKey(ctx); return err },
 			"cannot rotate the signing key: the access token lacks the scope create:signing_keys and update:signing_keys (403: Insufficient scope, expected all of: create:signing_keys,update:signing_keys); grant create:signing_keys and update:signing_keys to the application on the Auth0 Management API"},
-		{"403 revoke", func() error { _, err := reader.RevokeSigningKey(ctx, current.KID); return err },
+		{"403 revoke", func() error { return reader.RevokeSigningKey(ctx, current.KID) },
 			"cannot revoke signing key " + current.KID + ": the access token lacks the scope update:signing_keys (403: Insufficient scope, expected any of: update:signing_keys); grant update:signing_keys to the application on the Auth0 Management API"},
 		{"404", func() error { _, err := newClient(t, srv).GetSigningKey(ctx, "unknownKid123"); return err },
 			`cannot read signing key unknownKid123: the signing key with kid "unknownKid123" does not exist in tenant ` + srv.Domain() + " (404: Signing key not found)"},
-		{"400 revoke current", func() error { _, err := newClient(t, srv).RevokeSigningKey(ctx, current.KID); return err },
+		{"400 revoke current", func() error { return newClient(t, srv).RevokeSigningKey(ctx, current.KID) },
 			"cannot revoke signing key " + current.KID + ": Auth0 tenant " + srv.Domain() + " answered 400 (The current or next signing key cannot be revoked.)"},
 		{"wrong secret", func() error {
 			_, err := newClient(t, srv, func(c *management.Config) { c.ClientSecret = "wrong-secret" }).ListSigningKeys(ctx)
@@ -373,7 +375,7 @@ func TestInvalidKIDSendsNothing(t *testing.T) {
 		if _, err := client.GetSigningKey(ctx, kid); err == nil {
 			t.Errorf("GetSigningKey(%q) was accepted", kid)
 		}
-		if _, err := client.RevokeSigningKey(ctx, kid); err == nil {
+		if err := client.RevokeSigningKey(ctx, kid); err == nil {
 			t.Errorf("RevokeSigningKey(%q) was accepted", kid)
 		}
 	}
@@ -399,7 +401,7 @@ func TestKIDIsEscapedInThePath(t *testing.T) {
 	if key.KID != "old+key=v1.a_b-c" {
 		t.Fatalf("got key %q", key.KID)
 	}
-	if _, err := client.RevokeSigningKey(context.Background(), key.KID); err != nil {
+	if err := client.RevokeSigningKey(context.Background(), key.KID); err != nil {
 		t.Fatal(err)
 	}
 	if k, _ := srv.Key("old+key=v1.a_b-c"); !k.Revoked {
@@ -518,7 +520,7 @@ func TestCachedTokenRefusedIsRenewedOnce(t *testing.T) {
 func TestExpiredAPITokenSaysSo(t *testing.T) {
 	t.Parallel()
 	srv := acctest.StartEmulator(t, emulator.Options{})
-	token := srv.IssueToken(emulator.AllScopes, time.Millisecond)
+	token := srv.IssueToken(scopes.SigningKeys, time.Millisecond)
 	time.Sleep(10 * time.Millisecond)
 	_, err := newClient(t, srv, func(c *management.Config) { c.APIToken = token }).ListSigningKeys(context.Background())
 	want := "cannot list signing keys: Auth0 tenant " + srv.Domain() + " says api_token has expired (401: " + emulator.ExpiredTokenMessage + "); issue a new Management API token"
@@ -537,10 +539,10 @@ func TestAnswerOverTheSizeCap(t *testing.T) {
 
 func TestGrantedScopes(t *testing.T) {
 	t.Parallel()
-	srv := acctest.StartEmulator(t, emulator.Options{Clients: []emulator.Client{{ID: "reader", Secret: "reader-secret", Scopes: []string{emulator.ScopeRead}}}})
-	scopes, ok, err := newClient(t, srv, func(c *management.Config) { c.ClientID, c.ClientSecret = "reader", "reader-secret" }).GrantedScopes(context.Background())
-	if err != nil || !ok || len(scopes) != 1 || scopes[0] != emulator.ScopeRead {
-		t.Fatalf("GrantedScopes: %v %v %v", scopes, ok, err)
+	srv := acctest.StartEmulator(t, emulator.Options{Clients: []emulator.Client{{ID: "reader", Secret: "reader-secret", Scopes: []string{scopes.ReadSigningKeys}}}})
+	granted, ok, err := newClient(t, srv, func(c *management.Config) { c.ClientID, c.ClientSecret = "reader", "reader-secret" }).GrantedScopes(context.Background())
+	if err != nil || !ok || len(granted) != 1 || granted[0] != scopes.ReadSigningKeys {
+		t.Fatalf("GrantedScopes: %v %v %v", granted, ok, err)
 	}
 	if _, ok, err := newClient(t, srv, func(c *management.Config) { c.APIToken = "an-opaque-token" }).GrantedScopes(context.Background()); ok || err != nil {
 		t.Fatalf("an opaque token has no readable scopes: %v %v", ok, err)

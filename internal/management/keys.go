@@ -5,13 +5,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-)
 
-// Scopes of the signing key endpoints.
-const (
-	ScopeRead   = "read:signing_keys"
-	ScopeCreate = "create:signing_keys"
-	ScopeUpdate = "update:signing_keys"
+	"github.com/auth0keys/terraform-provider-auth0keys/internal/scopes"
 )
 
 // SigningKey is an application signing key as the Management API returns it.
@@ -95,7 +90,7 @@ func (c *Client) listSigningKeys(ctx context.Context) ([]SigningKey, error) {
 	var keys []SigningKey
 	err := c.do(ctx, call{
 		operation: "list signing keys", method: http.MethodGet, path: "/api/v2/keys/signing",
-		scopes: []string{ScopeRead}, repeatable: true,
+		scopes: []string{scopes.ReadSigningKeys}, repeatable: true,
 	}, &keys)
 	return keys, err
 }
@@ -107,8 +102,8 @@ func (c *Client) GetSigningKey(ctx context.Context, kid string) (SigningKey, err
 		return key, err
 	}
 	err := c.do(ctx, call{
-		operation: "read signing key " + kid, method: http.MethodGet, path: "/api/v2/keys/signing/" + url.PathEscape(kid), kid: kid,
-		scopes: []string{ScopeRead}, repeatable: true,
+		operation: "read signing key " + kid, method: http.MethodGet, path: keyPath(kid), kid: kid,
+		scopes: []string{scopes.ReadSigningKeys}, repeatable: true,
 	}, &key)
 	return key, err
 }
@@ -121,30 +116,33 @@ func (c *Client) RotateSigningKey(ctx context.Context) (KeyRef, error) {
 	var ref KeyRef
 	err := c.do(ctx, call{
 		operation: "rotate the signing key", method: http.MethodPost, path: "/api/v2/keys/signing/rotate",
-		scopes: []string{ScopeCreate, ScopeUpdate}, repeatable: false,
+		scopes: []string{scopes.CreateSigningKeys, scopes.UpdateSigningKeys}, repeatable: false,
 	}, &ref)
 	return ref, err
 }
 
 // RevokeSigningKey revokes a previous key for good.
-func (c *Client) RevokeSigningKey(ctx context.Context, kid string) (KeyRef, error) {
-	var ref KeyRef
+func (c *Client) RevokeSigningKey(ctx context.Context, kid string) error {
 	if err := ValidateKID(kid); err != nil {
-		return ref, err
+		return err
 	}
 	defer c.lists.Forget(listKey)
-	err := c.do(ctx, call{
-		operation: "revoke signing key " + kid, method: http.MethodPut, path: "/api/v2/keys/signing/" + url.PathEscape(kid) + "/revoke", kid: kid,
-		scopes: []string{ScopeUpdate}, repeatable: true,
-	}, &ref)
-	return ref, err
+	return c.do(ctx, call{
+		operation: "revoke signing key " + kid, method: http.MethodPut, path: keyPath(kid) + "/revoke", kid: kid,
+		scopes: []string{scopes.UpdateSigningKeys}, repeatable: true,
+	}, nil)
 }
 
-// FindSigningKey returns the key with this kid from a list, and
+// keyPath is the path of one key, its kid escaped as a path segment. The
+// kid validator already refuses what would need escaping; this keeps a
+// path one segment whatever reaches it.
+func keyPath(kid string) string { return "/api/v2/keys/signing/" + url.PathEscape(kid) }
+
+// ListThenGetSigningKey returns the key with this kid from a list, and
 // asks the tenant for it by kid when the list does not hold it (a tenant
 // may leave older revoked keys out). A kid the tenant does not know gives an
 // error for which IsNotFound is true.
-func (c *Client) FindSigningKey(ctx context.Context, kid string) (SigningKey, error) {
+func (c *Client) ListThenGetSigningKey(ctx context.Context, kid string) (SigningKey, error) {
 	if err := ValidateKID(kid); err != nil {
 		return SigningKey{}, err
 	}

@@ -13,16 +13,17 @@ import (
 )
 
 // retryingClient builds a client that retries with capped exponential
-// backoff and jitter, and waits out 429s until the rate limit resets. With
-// idempotent false it retries only 429s: the request was not processed.
-func (c *Client) retryingClient(httpClient *http.Client, cfg Config, idempotent bool) *retryablehttp.Client {
+// backoff and jitter, and waits out 429s until the rate limit resets. For
+// calls that are not repeatable it retries only 429s: a 429 was not
+// carried out.
+func (c *Client) retryingClient(httpClient *http.Client, cfg Config, repeatable bool) *retryablehttp.Client {
 	return &retryablehttp.Client{
 		HTTPClient:   httpClient,
 		Logger:       nil,
 		RetryWaitMin: cfg.RetryWaitMin,
 		RetryWaitMax: cfg.RetryWaitMax,
 		RetryMax:     cfg.MaxRetries,
-		CheckRetry:   retryPolicy(idempotent),
+		CheckRetry:   retryPolicy(repeatable),
 		Backoff:      backoff,
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 		RequestLogHook: func(_ retryablehttp.Logger, r *http.Request, attempt int) {
@@ -38,7 +39,7 @@ func (c *Client) retryingClient(httpClient *http.Client, cfg Config, idempotent 
 	}
 }
 
-func retryPolicy(idempotent bool) retryablehttp.CheckRetry {
+func retryPolicy(repeatable bool) retryablehttp.CheckRetry {
 	return func(ctx context.Context, resp *http.Response, err error) (bool, error) {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return false, ctxErr
@@ -52,7 +53,7 @@ func retryPolicy(idempotent bool) retryablehttp.CheckRetry {
 			if errors.As(err, &unknownAuthority) || errors.As(err, &hostname) || errors.As(err, &invalid) {
 				return false, err
 			}
-			return idempotent, err
+			return repeatable, err
 		}
 		switch {
 		case resp.StatusCode == http.StatusTooManyRequests:
@@ -62,7 +63,7 @@ func retryPolicy(idempotent bool) retryablehttp.CheckRetry {
 			reset, known := rateLimitReset(resp.Header, time.Now())
 			resetsTooLate := hasDeadline && known && reset.After(deadline)
 			return !resetsTooLate, nil
-		case idempotent && (resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented):
+		case repeatable && (resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented):
 			return true, nil
 		}
 		return false, nil

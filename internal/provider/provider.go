@@ -8,7 +8,9 @@ import (
 	"os"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -162,53 +164,63 @@ func (p *auth0keysProvider) DataSources(context.Context) []func() datasource.Dat
 // resolveSettings merges the configuration with the environment (the
 // configuration wins) and checks it, pointing each problem at its
 // attribute. known is false when a value is unknown until apply.
-func resolveSettings(config providerModel, getenv func(string) string, diags interface {
-	AddAttributeError(path.Path, string, string)
-}) (management.Config, bool) {
-	for _, v := range []types.String{config.Domain, config.ClientID, config.ClientSecret, config.APIToken, config.Audience} {
+func resolveSettings(config providerModel, getenv func(string) string, diags *diag.Diagnostics) (management.Config, bool) {
+	for _, v := range []attr.Value{config.Domain, config.ClientID, config.ClientSecret, config.APIToken, config.Audience, config.MaxRetries} {
 		if v.IsUnknown() {
 			return management.Config{}, false
 		}
 	}
-	if config.MaxRetries.IsUnknown() {
-		return management.Config{}, false
-	}
-	pick := func(v types.String, env string) (string, bool) {
-		if !v.IsNull() {
-			return v.ValueString(), true
-		}
-		return getenv(env), false
-	}
 	s := management.Config{MaxRetries: defaultMaxRetries}
 	var domainInConfig bool
-	s.Domain, domainInConfig = pick(config.Domain, envDomain)
-	s.Audience, _ = pick(config.Audience, envAudience)
+	s.Domain, domainInConfig = configOrEnv(config.Domain, envDomain, getenv)
+	s.Audience, _ = configOrEnv(config.Audience, envAudience, getenv)
 	if !config.MaxRetries.IsNull() {
 		s.MaxRetries = int(config.MaxRetries.ValueInt64())
 	}
+	checkDomain(s.Domain, domainInConfig, diags)
+	source := pickCredentials(config, getenv, &s)
+	checkCredentials(s, source, diags)
+	return s, true
+}
 
-	// Credentials come from the configuration when it names any, and from
-	// the environment otherwise, so a block's api_token is not mixed with a
-	// workspace's client credentials.
-	inConfig := !config.APIToken.IsNull() || !config.ClientID.IsNull() || !config.ClientSecret.IsNull()
-	source := "the environment (" + envAPIToken + ", " + envClientID + ", " + envClientSecret + ")"
-	if inConfig {
-		s.APIToken, s.ClientID, s.ClientSecret = config.APIToken.ValueString(), config.ClientID.ValueString(), config.ClientSecret.ValueString()
-		source = "the provider configuration"
-	} else {
-		s.APIToken, s.ClientID, s.ClientSecret = getenv(envAPIToken), getenv(envClientID), getenv(envClientSecret)
+// configOrEnv is an argument's value, or its environment variable's when
+// the configuration leaves it out; inConfig says which.
+func configOrEnv(v types.String, env string, getenv func(string) string) (value string, inConfig bool) {
+	if !v.IsNull() {
+		return v.ValueString(), true
 	}
+	return getenv(env), false
+}
 
-	if s.Domain == "" {
+// pickCredentials takes the credentials from the configuration when it
+// names any, and from the environment otherwise, so that a block's
+// api_token is not mixed with a workspace's client credentials. It returns
+// where they came from.
+func pickCredentials(config providerModel, getenv func(string) string, s *management.Config) string {
+	if !config.APIToken.IsNull() || !config.ClientID.IsNull() || !config.ClientSecret.IsNull() {
+		s.APIToken, s.ClientID, s.ClientSecret = config.APIToken.ValueString(), config.ClientID.ValueString(), config.ClientSecret.ValueString()
+		return "the provider configuration"
+	}
+	s.APIToken, s.ClientID, s.ClientSecret = getenv(envAPIToken), getenv(envClientID), getenv(envClientSecret)
+	return "the environment (" + envAPIToken + ", " + envClientID + ", " + envClientSecret + ")"
+}
+
+func checkDomain(domain string, inConfig bool, diags *diag.Diagnostics) {
+	if domain == "" {
 		diags.AddAttributeError(path.Root("domain"), "Missing Auth0 domain",
 			"Set domain in the provider block or the "+envDomain+" environment variable to the tenant's host name, such as example.eu.auth0.com.")
-	} else if err := management.ValidateDomain(s.Domain); err != nil {
+		return
+	}
+	if err := management.ValidateDomain(domain); err != nil {
 		where := "domain"
-		if !domainInConfig {
+		if !inConfig {
 			where = "The " + envDomain + " environment variable"
 		}
 		diags.AddAttributeError(path.Root("domain"), "Invalid Auth0 domain", where+": "+err.Error()+".")
 	}
+}
+
+func checkCredentials(s management.Config, source string, diags *diag.Diagnostics) {
 	hasClient := s.ClientID != "" || s.ClientSecret != ""
 	switch {
 	case s.APIToken != "" && hasClient:
@@ -225,5 +237,4 @@ func resolveSettings(config providerModel, getenv func(string) string, diags int
 		diags.AddAttributeError(path.Root("client_id"), "Missing Auth0 client ID",
 			"client_secret is set but client_id is not: set client_id (or "+envClientID+") for the client credentials grant.")
 	}
-	return s, true
 }

@@ -11,6 +11,8 @@ import (
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/acctest"
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/devenv"
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/emulator"
+
+	"github.com/auth0keys/terraform-provider-auth0keys/internal/scopes"
 )
 
 // These tests run the provider binary as Terraform runs it for users,
@@ -53,7 +55,7 @@ func TestPlan_traceLogsHoldNoSecrets(t *testing.T) {
 	requireAcceptance(t)
 	t.Parallel()
 	srv := acctest.StartEmulator(t, emulator.Options{})
-	apiToken := srv.IssueToken(emulator.AllScopes, time.Hour)
+	apiToken := srv.IssueToken(scopes.SigningKeys, time.Hour)
 	cases := map[string]string{
 		"client credentials": acctest.ProviderBlock(srv),
 		"api_token":          fmt.Sprintf("provider \"auth0keys\" {\n  domain    = %q\n  api_token = %q\n}\n", srv.Domain(), apiToken),

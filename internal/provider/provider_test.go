@@ -12,6 +12,8 @@ import (
 
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/acctest"
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/emulator"
+
+	"github.com/auth0keys/terraform-provider-auth0keys/internal/scopes"
 )
 
 const keysDataSource = "data \"auth0keys_signing_keys\" \"keys\" {}\n"
@@ -138,7 +140,7 @@ func TestProviderConfig_configurationWinsOverEnvironment(t *testing.T) {
 
 func TestProviderConfig_apiToken(t *testing.T) {
 	srv := acctest.StartEmulator(t, emulator.Options{})
-	token := srv.IssueToken([]string{emulator.ScopeRead}, time.Hour)
+	token := srv.IssueToken([]string{scopes.ReadSigningKeys}, time.Hour)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -198,7 +200,7 @@ func TestProviderConfig_rejectedCredentials(t *testing.T) {
 }
 
 func TestProviderConfig_missingScope(t *testing.T) {
-	noRead := emulator.Client{ID: "no-read", Secret: "no-read-secret", Scopes: []string{emulator.ScopeUpdate}}
+	noRead := emulator.Client{ID: "no-read", Secret: "no-read-secret", Scopes: []string{scopes.UpdateSigningKeys}}
 	srv := acctest.StartEmulator(t, emulator.Options{Clients: []emulator.Client{noRead}})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,

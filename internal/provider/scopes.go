@@ -9,12 +9,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/management"
+
+	"github.com/auth0keys/terraform-provider-auth0keys/internal/scopes"
 )
 
 // Management API scopes each resource's apply needs.
 var (
-	rotationScopes   = []string{management.ScopeRead, management.ScopeCreate, management.ScopeUpdate}
-	revocationScopes = []string{management.ScopeRead, management.ScopeUpdate}
+	rotationScopes   = []string{scopes.ReadSigningKeys, scopes.CreateSigningKeys, scopes.UpdateSigningKeys}
+	revocationScopes = []string{scopes.ReadSigningKeys, scopes.UpdateSigningKeys}
 )
 
 // checkGrantedScopes refuses, at plan, an apply that the token's scopes do

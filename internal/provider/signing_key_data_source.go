@@ -97,7 +97,7 @@ func (d *signingKeyDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	var key management.SigningKey
 	if !config.KID.IsNull() {
 		var err error
-		key, err = client.FindSigningKey(ctx, config.KID.ValueString())
+		key, err = client.ListThenGetSigningKey(ctx, config.KID.ValueString())
 		if management.IsNotFound(err) {
 			resp.Diagnostics.AddAttributeError(path.Root("kid"), "Signing key not found",
 				fmt.Sprintf("Auth0 tenant %s has no signing key with kid %q.", client.Domain(), config.KID.ValueString()))

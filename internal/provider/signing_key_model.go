@@ -10,36 +10,49 @@ import (
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/management"
 )
 
-// signingKeyModel is the per-key attributes the data sources share.
-type signingKeyModel struct {
+// keyFacts is what Auth0 reports of one key that the data sources and the
+// revocation all show: its kid, certificate and dates.
+type keyFacts struct {
 	KID          types.String `tfsdk:"kid"`
 	Cert         types.String `tfsdk:"cert"`
-	PKCS7        types.String `tfsdk:"pkcs7"`
 	Fingerprint  types.String `tfsdk:"fingerprint"`
 	Thumbprint   types.String `tfsdk:"thumbprint"`
-	Current      types.Bool   `tfsdk:"current"`
-	Next         types.Bool   `tfsdk:"next"`
-	Previous     types.Bool   `tfsdk:"previous"`
-	Revoked      types.Bool   `tfsdk:"revoked"`
 	CurrentSince types.String `tfsdk:"current_since"`
 	CurrentUntil types.String `tfsdk:"current_until"`
 	RevokedAt    types.String `tfsdk:"revoked_at"`
 }
 
-func newSigningKeyModel(k management.SigningKey) signingKeyModel {
-	return signingKeyModel{
+func newKeyFacts(k management.SigningKey) keyFacts {
+	return keyFacts{
 		KID:          types.StringValue(k.KID),
 		Cert:         optionalString(k.Cert),
-		PKCS7:        optionalString(k.PKCS7),
 		Fingerprint:  optionalString(k.Fingerprint),
 		Thumbprint:   optionalString(k.Thumbprint),
-		Current:      types.BoolValue(k.Current),
-		Next:         types.BoolValue(k.Next),
-		Previous:     types.BoolValue(k.Previous),
-		Revoked:      types.BoolValue(k.Revoked),
 		CurrentSince: optionalString(string(k.CurrentSince)),
 		CurrentUntil: optionalString(string(k.CurrentUntil)),
 		RevokedAt:    optionalString(string(k.RevokedAt)),
+	}
+}
+
+// signingKeyModel is one key as the data sources describe it: its facts
+// and its flags.
+type signingKeyModel struct {
+	keyFacts
+	PKCS7    types.String `tfsdk:"pkcs7"`
+	Current  types.Bool   `tfsdk:"current"`
+	Next     types.Bool   `tfsdk:"next"`
+	Previous types.Bool   `tfsdk:"previous"`
+	Revoked  types.Bool   `tfsdk:"revoked"`
+}
+
+func newSigningKeyModel(k management.SigningKey) signingKeyModel {
+	return signingKeyModel{
+		keyFacts: newKeyFacts(k),
+		PKCS7:    optionalString(k.PKCS7),
+		Current:  types.BoolValue(k.Current),
+		Next:     types.BoolValue(k.Next),
+		Previous: types.BoolValue(k.Previous),
+		Revoked:  types.BoolValue(k.Revoked),
 	}
 }
 

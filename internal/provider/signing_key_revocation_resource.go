@@ -33,28 +33,44 @@ type signingKeyRevocationResource struct {
 }
 
 type revocationModel struct {
-	Timeouts     timeouts.Value `tfsdk:"timeouts"`
-	ID           types.String   `tfsdk:"id"`
-	KID          types.String   `tfsdk:"kid"`
-	GracePeriod  types.String   `tfsdk:"grace_period"`
-	Cert         types.String   `tfsdk:"cert"`
-	Fingerprint  types.String   `tfsdk:"fingerprint"`
-	Thumbprint   types.String   `tfsdk:"thumbprint"`
-	CurrentSince types.String   `tfsdk:"current_since"`
-	CurrentUntil types.String   `tfsdk:"current_until"`
-	RevokedAt    types.String   `tfsdk:"revoked_at"`
+	keyFacts
+	Timeouts    timeouts.Value `tfsdk:"timeouts"`
+	ID          types.String   `tfsdk:"id"`
+	GracePeriod types.String   `tfsdk:"grace_period"`
 }
 
-// describe copies what Auth0 says of the key into the model.
+// describe records what Auth0 says of the key.
 func (m *revocationModel) describe(k management.SigningKey) {
-	m.ID = types.StringValue(k.KID)
-	m.KID = types.StringValue(k.KID)
-	m.Cert = types.StringValue(k.Cert)
-	m.Fingerprint = types.StringValue(k.Fingerprint)
-	m.Thumbprint = types.StringValue(k.Thumbprint)
-	m.CurrentSince = optionalString(string(k.CurrentSince))
-	m.CurrentUntil = optionalString(string(k.CurrentUntil))
-	m.RevokedAt = optionalString(string(k.RevokedAt))
+	m.keyFacts = newKeyFacts(k)
+	m.ID = m.KID
+}
+
+// revocationIntent is what a plan tells the apply to do.
+type revocationIntent int
+
+const (
+	// adoptRevoked records a key that was revoked already; nothing is sent.
+	adoptRevoked revocationIntent = iota
+	// revokeAsPlanned revokes a key the plan (the apply's final plan
+	// included) checked against the tenant.
+	revokeAsPlanned
+	// checkThenRevoke reads the key with a request of its own and checks
+	// it before revoking: the plan could not.
+	checkThenRevoke
+)
+
+// intent reads the plan's intent from the values it left unknown. Only a
+// key revoked already has a known revoked_at. The fingerprint is unknown
+// when the kid was unknown at plan, and current_until while a rotation in
+// the same plan still had to retire the key: the plan could not check it.
+func (m revocationModel) intent() revocationIntent {
+	switch {
+	case !m.RevokedAt.IsUnknown():
+		return adoptRevoked
+	case m.Fingerprint.IsUnknown() || m.CurrentUntil.IsUnknown():
+		return checkThenRevoke
+	}
+	return revokeAsPlanned
 }
 
 func (r *signingKeyRevocationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -147,10 +163,9 @@ func (r *signingKeyRevocationResource) ModifyPlan(ctx context.Context, req resou
 	if diags.HasError() {
 		return
 	}
-	revokedAt := plan.RevokedAt
 	plan.describe(key)
 	if !key.Revoked {
-		plan.RevokedAt = revokedAt // unknown: set by the revocation
+		plan.RevokedAt = types.StringUnknown() // set by the revocation
 		resp.Diagnostics.AddWarning("Tokens signed with this key will stop validating",
 			fmt.Sprintf("Applying this plan revokes signing key %s (fingerprint %s) in Auth0 tenant %s. "+
 				"Tokens it signed stop validating, and the key can never be used again.", key.KID, key.Fingerprint, client.Domain()))
@@ -172,9 +187,8 @@ func (r *signingKeyRevocationResource) planAfterRotation(plan *revocationModel, 
 			return diags
 		}
 	}
-	revokedAt := plan.RevokedAt
 	plan.describe(key)
-	plan.RevokedAt = revokedAt
+	plan.RevokedAt = types.StringUnknown()    // set by the revocation
 	plan.CurrentUntil = types.StringUnknown() // set by the rotation
 	diags.AddWarning("Tokens signed with the current key will stop validating",
 		fmt.Sprintf("Applying this plan revokes signing key %s (fingerprint %s) of Auth0 tenant %s right after the rotation "+
@@ -227,25 +241,35 @@ func (r *signingKeyRevocationResource) checkRevocable(ctx context.Context, plan 
 				kid, key.Fingerprint))
 		return key, diags
 	}
-	if grace, _ := time.ParseDuration(plan.GracePeriod.ValueString()); grace > 0 { // null or 0s: no wait
-		retired, err := time.Parse(time.RFC3339, string(key.CurrentUntil))
-		switch {
-		case key.CurrentUntil == "":
-			diags.AddAttributeError(path.Root("grace_period"), "Cannot check the grace period",
-				fmt.Sprintf("Auth0 does not say when signing key %s stopped being current, so grace_period %s cannot be checked. "+
-					"Remove grace_period once you know the key's tokens have expired.", kid, plan.GracePeriod.ValueString()))
-		case err != nil:
-			diags.AddAttributeError(path.Root("grace_period"), "Cannot check the grace period",
-				fmt.Sprintf("Auth0 gave current_until %q for signing key %s, which is not a date-time.", key.CurrentUntil, kid))
-		case time.Since(retired) < grace:
-			diags.AddAttributeError(path.Root("grace_period"), "The signing key was retired too recently",
-				fmt.Sprintf("Signing key %s stopped being current at %s, %s ago, which is less than grace_period %s: "+
-					"tokens it signed may still be live. Revoke it after %s.",
-					kid, retired.UTC().Format(time.RFC3339), time.Since(retired).Round(time.Minute), plan.GracePeriod.ValueString(),
-					retired.Add(grace).UTC().Format(time.RFC3339)))
-		}
-	}
+	diags.Append(checkGracePeriod(key, plan.GracePeriod.ValueString(), time.Now())...)
 	return key, diags
+}
+
+// checkGracePeriod refuses a key retired less than gracePeriod before now.
+// An empty or zero grace period means no wait, whatever the key's dates.
+func checkGracePeriod(key management.SigningKey, gracePeriod string, now time.Time) diag.Diagnostics {
+	var diags diag.Diagnostics
+	grace, _ := time.ParseDuration(gracePeriod)
+	if grace <= 0 {
+		return diags
+	}
+	retired, err := time.Parse(time.RFC3339, string(key.CurrentUntil))
+	switch {
+	case key.CurrentUntil == "":
+		diags.AddAttributeError(path.Root("grace_period"), "Cannot check the grace period",
+			fmt.Sprintf("Auth0 does not say when signing key %s stopped being current, so grace_period %s cannot be checked. "+
+				"Set grace_period = \"0s\" once you know the key's tokens have expired.", key.KID, gracePeriod))
+	case err != nil:
+		diags.AddAttributeError(path.Root("grace_period"), "Cannot check the grace period",
+			fmt.Sprintf("Auth0 gave current_until %q for signing key %s, which is not a date-time.", key.CurrentUntil, key.KID))
+	case now.Sub(retired) < grace:
+		diags.AddAttributeError(path.Root("grace_period"), "The signing key was retired too recently",
+			fmt.Sprintf("Signing key %s stopped being current at %s, %s ago, which is less than grace_period %s: "+
+				"tokens it signed may still be live. Revoke it after %s.",
+				key.KID, retired.UTC().Format(time.RFC3339), now.Sub(retired).Round(time.Minute), gracePeriod,
+				retired.Add(grace).UTC().Format(time.RFC3339)))
+	}
+	return diags
 }
 
 // readRevocable finds kid in a list that says for sure what each key is,
@@ -278,16 +302,11 @@ func (r *signingKeyRevocationResource) Create(ctx context.Context, req resource.
 	}
 	ctx, cancel := bounded(ctx, plan.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
 	defer cancel()
-	kid := plan.KID.ValueString()
-	if !plan.RevokedAt.IsUnknown() {
-		// Planned as the adoption of a key that was revoked already.
+	switch plan.intent() {
+	case adoptRevoked:
 		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 		return
-	}
-	if plan.Fingerprint.IsUnknown() || plan.CurrentUntil.IsUnknown() {
-		// The kid was unknown at plan time, or the key was current then and
-		// a rotation in this apply retires it: check it now, with a read of
-		// its own, before revoking.
+	case checkThenRevoke:
 		key, diags := r.checkRevocable(ctx, plan, client.ReadSigningKeys)
 		resp.Diagnostics.Append(diags...)
 		if diags.HasError() {
@@ -298,8 +317,10 @@ func (r *signingKeyRevocationResource) Create(ctx context.Context, req resource.
 			resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 			return
 		}
+	case revokeAsPlanned:
 	}
-	if _, err := client.RevokeSigningKey(ctx, kid); err != nil {
+	kid := plan.KID.ValueString()
+	if err := client.RevokeSigningKey(ctx, kid); err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("kid"), "Cannot revoke the signing key", tenantErrorDetail(err, "create"))
 		return
 	}
@@ -320,7 +341,7 @@ func (r *signingKeyRevocationResource) Read(ctx context.Context, req resource.Re
 	ctx, cancel := bounded(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
 	defer cancel()
 	kid := state.KID.ValueString()
-	key, err := client.FindSigningKey(ctx, kid)
+	key, err := client.ListThenGetSigningKey(ctx, kid)
 	switch {
 	case management.IsNotFound(err):
 		resp.Diagnostics.AddWarning("The tenant no longer knows this signing key",
@@ -360,7 +381,7 @@ func (r *signingKeyRevocationResource) ImportState(ctx context.Context, req reso
 	if client == nil {
 		return
 	}
-	key, err := client.FindSigningKey(ctx, req.ID)
+	key, err := client.ListThenGetSigningKey(ctx, req.ID)
 	switch {
 	case err != nil:
 		resp.Diagnostics.AddError("Cannot import the revocation", err.Error())

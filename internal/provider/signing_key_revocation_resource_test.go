@@ -15,6 +15,8 @@ import (
 
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/acctest"
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/emulator"
+
+	"github.com/auth0keys/terraform-provider-auth0keys/internal/scopes"
 )
 
 const revocationName = "auth0keys_signing_key_revocation.old"
@@ -348,7 +350,7 @@ func TestRevocation_rateLimitsOnEveryEndpoint(t *testing.T) {
 func TestRevocation_missingScopeIsRefusedAtPlan(t *testing.T) {
 	srv := acctest.StartEmulator(t, emulator.Options{
 		Keys:    emulator.TenantWithHistory(),
-		Clients: []emulator.Client{{ID: emulator.DefaultClient().ID, Secret: emulator.DefaultClient().Secret, Scopes: []string{emulator.ScopeRead}}},
+		Clients: []emulator.Client{{ID: emulator.DefaultClient().ID, Secret: emulator.DefaultClient().Secret, Scopes: []string{scopes.ReadSigningKeys}}},
 	})
 	prev := keyIn(t, srv, previousKey)
 	resource.ParallelTest(t, resource.TestCase{

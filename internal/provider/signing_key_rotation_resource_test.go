@@ -20,6 +20,8 @@ import (
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/acctest"
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/devenv"
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/emulator"
+
+	"github.com/auth0keys/terraform-provider-auth0keys/internal/scopes"
 )
 
 const rotationName = "auth0keys_signing_key_rotation.this"
@@ -375,7 +377,7 @@ func TestRotation_rateLimitsOnEveryEndpoint(t *testing.T) {
 
 func TestRotation_missingScopesAreRefusedAtPlan(t *testing.T) {
 	c := emulator.DefaultClient()
-	srv := acctest.StartEmulator(t, emulator.Options{Clients: []emulator.Client{{ID: c.ID, Secret: c.Secret, Scopes: []string{emulator.ScopeRead}}}})
+	srv := acctest.StartEmulator(t, emulator.Options{Clients: []emulator.Client{{ID: c.ID, Secret: c.Secret, Scopes: []string{scopes.ReadSigningKeys}}}})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{

@@ -1,0 +1,14 @@
+// Package scopes names the Auth0 Management API scopes of the endpoints
+// this project uses, for the client that asks for them and the emulator
+// that grants and checks them.
+package scopes
+
+// Scopes of the signing key endpoints.
+const (
+	ReadSigningKeys   = "read:signing_keys"
+	CreateSigningKeys = "create:signing_keys"
+	UpdateSigningKeys = "update:signing_keys"
+)
+
+// SigningKeys is every scope of the signing key endpoints.
+var SigningKeys = []string{ReadSigningKeys, CreateSigningKeys, UpdateSigningKeys}
