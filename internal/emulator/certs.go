@@ -14,6 +14,7 @@ import (
 	"math/big"
 	"net"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -23,6 +24,12 @@ type CA struct {
 	CertPEM []byte
 	cert    *x509.Certificate
 	key     *rsa.PrivateKey
+
+	// The loopback server certificate, issued once: every emulator of a
+	// CA serves the same host names.
+	serverOnce sync.Once
+	server     tls.Certificate
+	serverErr  error
 }
 
 // NewCA creates a fresh RSA-2048 certificate authority.
@@ -51,9 +58,14 @@ func NewCA() (*CA, error) {
 	return &CA{CertPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), cert: cert, key: key}, nil
 }
 
-// ServerCertificate issues a TLS server certificate for the loopback
-// addresses and localhost.
+// ServerCertificate is the TLS server certificate for the loopback
+// addresses and localhost, issued on first use.
 func (ca *CA) ServerCertificate() (tls.Certificate, error) {
+	ca.serverOnce.Do(func() { ca.server, ca.serverErr = ca.issueServerCertificate() })
+	return ca.server, ca.serverErr
+}
+
+func (ca *CA) issueServerCertificate() (tls.Certificate, error) {
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		return tls.Certificate{}, err

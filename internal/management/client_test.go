@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -388,20 +390,13 @@ func TestInvalidKIDSendsNothing(t *testing.T) {
 	}
 }
 
-func TestKIDIsEscapedInThePath(t *testing.T) {
+func TestKIDsWithPlusAndEqualsReachTheTenant(t *testing.T) {
 	t.Parallel()
 	srv := acctest.StartEmulator(t, emulator.Options{Keys: []emulator.KeySpec{
 		{Current: true}, {Next: true}, {KID: "old+key=v1.a_b-c", Previous: true},
 	}})
 	client := newClient(t, srv)
-	key, err := client.GetSigningKey(context.Background(), "old+key=v1.a_b-c")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if key.KID != "old+key=v1.a_b-c" {
-		t.Fatalf("got key %q", key.KID)
-	}
-	if err := client.RevokeSigningKey(context.Background(), key.KID); err != nil {
+	if err := client.RevokeSigningKey(context.Background(), "old+key=v1.a_b-c"); err != nil {
 		t.Fatal(err)
 	}
 	if k, _ := srv.Key("old+key=v1.a_b-c"); !k.Revoked {
@@ -409,7 +404,7 @@ func TestKIDIsEscapedInThePath(t *testing.T) {
 	}
 }
 
-func TestUserAgentAndHTTPSOnly(t *testing.T) {
+func TestUserAgent(t *testing.T) {
 	t.Parallel()
 	srv := acctest.StartEmulator(t, emulator.Options{})
 	if _, err := newClient(t, srv).ListSigningKeys(context.Background()); err != nil {
@@ -420,7 +415,36 @@ func TestUserAgentAndHTTPSOnly(t *testing.T) {
 			t.Errorf("%s sent User-Agent %q", r.Op, r.UserAgent)
 		}
 	}
-	if _, err := management.New(management.Config{Domain: "http://" + srv.Domain(), APIToken: "x"}); err == nil {
+}
+
+// TestHTTPSOnly points the client at a plain HTTP server: it must not
+// get a single request through, token request included.
+func TestHTTPSOnly(t *testing.T) {
+	t.Parallel()
+	var served atomic.Int32
+	plain := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		served.Add(1)
+		w.WriteHeader(http.StatusOK)
+	}))
+	defer plain.Close()
+	domain := strings.TrimPrefix(plain.URL, "http://")
+	for name, cfg := range map[string]management.Config{
+		"client credentials": {Domain: domain, ClientID: "id", ClientSecret: "secret"},
+		"api_token":          {Domain: domain, APIToken: "token"},
+	} {
+		cfg.MaxRetries = 0
+		client, err := management.New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := client.ListSigningKeys(context.Background()); err == nil {
+			t.Errorf("%s: a list over plain HTTP succeeded", name)
+		}
+	}
+	if n := served.Load(); n != 0 {
+		t.Fatalf("the plain HTTP server answered %d requests", n)
+	}
+	if _, err := management.New(management.Config{Domain: "http://" + domain, APIToken: "x"}); err == nil {
 		t.Fatal("a URL with a scheme was accepted as the domain")
 	}
 }

@@ -341,10 +341,27 @@ func TestRevocation_rateLimitsOnEveryEndpoint(t *testing.T) {
 				if k, _ := srv.Key(prev.KID); !k.Revoked {
 					return fmt.Errorf("key %s is not revoked", prev.KID)
 				}
-				return nil
+				return served429(srv, emulator.OpToken, emulator.OpList, emulator.OpRevoke)
 			},
 		}},
 	})
+}
+
+// served429 checks that each operation was answered 429 at least once, so
+// that a test of rate limits tested them.
+func served429(srv *emulator.Server, ops ...emulator.Operation) error {
+	served := map[emulator.Operation]bool{}
+	for _, r := range srv.Requests() {
+		if r.Status == http.StatusTooManyRequests {
+			served[r.Op] = true
+		}
+	}
+	for _, op := range ops {
+		if !served[op] {
+			return fmt.Errorf("no 429 was served on %s: %v", op, srv.Requests())
+		}
+	}
+	return nil
 }
 
 func TestRevocation_missingScopeIsRefusedAtPlan(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -92,16 +93,33 @@ func TestSigningKeysDataSource_freshTenantHasNoPreviousKeys(t *testing.T) {
 	})
 }
 
+// TestSigningKeysDataSource_stableAcrossReads reads an unchanged tenant
+// twice: every value must be the same, so that nothing that depends on the
+// data source is planned to change.
 func TestSigningKeysDataSource_stableAcrossReads(t *testing.T) {
 	srv := acctest.StartEmulator(t, emulator.Options{Keys: emulator.TenantWithHistory()})
+	name := "data.auth0keys_signing_keys.keys"
+	attrs := []string{"jwks", "signing_keys", "previous_kids", "revoked_kids", "current_kid", "next_kid"}
+	same := make([]interface {
+		AddStateValue(string, tfjsonpath.Path) statecheck.StateCheck
+	}, len(attrs))
+	for i := range attrs {
+		same[i] = statecheck.CompareValue(compare.ValuesSame())
+	}
+	step := func() resource.TestStep {
+		var checks []statecheck.StateCheck
+		for i, attr := range attrs {
+			checks = append(checks, same[i].AddStateValue(name, tfjsonpath.New(attr)))
+		}
+		return resource.TestStep{Config: acctest.ProviderBlock(srv) + keysDataSource, ConfigStateChecks: checks}
+	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: acctest.ProviderBlock(srv) + keysDataSource},
-			// An unchanged tenant gives an empty plan.
-			{Config: acctest.ProviderBlock(srv) + keysDataSource, PlanOnly: true},
-		},
+		Steps:                    []resource.TestStep{step(), step()},
 	})
+	if n := srv.Count(emulator.OpList); n < 2 {
+		t.Fatalf("the tenant was listed %d times: the second step did not read it again", n)
+	}
 }
 
 func TestSigningKeysDataSource_survivesRateLimitsAndServerErrors(t *testing.T) {

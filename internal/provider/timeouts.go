@@ -75,8 +75,18 @@ func bounded(ctx context.Context, timeout func(context.Context, time.Duration) (
 	return context.WithTimeout(ctx, d)
 }
 
-// shortDuration writes whole minutes as Terraform users do: 2m, not 2m0s.
-func shortDuration(d time.Duration) string { return strings.TrimSuffix(d.String(), "0s") }
+// shortDuration writes whole minutes and hours as Terraform users do: 2m,
+// not 2m0s.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
 
 // tenantErrorDetail is an error's text with what to do when the tenant's
 // rate limit or the operation's time stopped it: which timeout to raise,

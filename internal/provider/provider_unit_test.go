@@ -1,0 +1,92 @@
+package provider
+
+import (
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"time"
+)
+
+func TestResolveSettings(t *testing.T) {
+	t.Parallel()
+	null := types.StringNull()
+	value := types.StringValue
+	tests := []struct {
+		name    string
+		config  providerModel
+		env     map[string]string
+		known   bool
+		summary string // the first error's, "" for none
+		check   func(t *testing.T, domain, token, id, secret string, retries int)
+	}{
+		{name: "the configuration wins over the environment", known: true,
+			config: providerModel{Domain: value("a.auth0.com"), ClientID: value("id"), ClientSecret: value("secret"), APIToken: null, Audience: null, MaxRetries: types.Int64Value(5)},
+			env:    map[string]string{envDomain: "b.auth0.com", envAPIToken: "env-token"},
+			check: func(t *testing.T, domain, token, id, secret string, retries int) {
+				if domain != "a.auth0.com" || token != "" || id != "id" || secret != "secret" || retries != 5 {
+					t.Errorf("got %s %q %s %s %d", domain, token, id, secret, retries)
+				}
+			}},
+		{name: "the environment fills what the configuration leaves out", known: true,
+			config: providerModel{Domain: null, ClientID: null, ClientSecret: null, APIToken: null, Audience: null, MaxRetries: types.Int64Null()},
+			env:    map[string]string{envDomain: "b.auth0.com", envClientID: "eid", envClientSecret: "esecret"},
+			check: func(t *testing.T, domain, token, id, secret string, retries int) {
+				if domain != "b.auth0.com" || id != "eid" || secret != "esecret" || retries != defaultMaxRetries {
+					t.Errorf("got %s %q %s %s %d", domain, token, id, secret, retries)
+				}
+			}},
+		{name: "a token in the block is not mixed with client credentials from the environment", known: true,
+			config: providerModel{Domain: value("a.auth0.com"), ClientID: null, ClientSecret: null, APIToken: value("t"), Audience: null, MaxRetries: types.Int64Null()},
+			env:    map[string]string{envClientID: "eid", envClientSecret: "esecret"},
+			check: func(t *testing.T, _, token, id, secret string, _ int) {
+				if token != "t" || id != "" || secret != "" {
+					t.Errorf("got %q %q %q", token, id, secret)
+				}
+			}},
+		{name: "conflicting credentials", known: true, summary: "Conflicting Auth0 credentials",
+			config: providerModel{Domain: value("a.auth0.com"), ClientID: value("id"), ClientSecret: value("s"), APIToken: value("t"), Audience: null, MaxRetries: types.Int64Null()}},
+		{name: "no credentials", known: true, summary: "Missing Auth0 credentials",
+			config: providerModel{Domain: value("a.auth0.com"), ClientID: null, ClientSecret: null, APIToken: null, Audience: null, MaxRetries: types.Int64Null()}},
+		{name: "a client id without its secret", known: true, summary: "Missing Auth0 client secret",
+			config: providerModel{Domain: value("a.auth0.com"), ClientID: value("id"), ClientSecret: null, APIToken: null, Audience: null, MaxRetries: types.Int64Null()}},
+		{name: "a secret without its client id", known: true, summary: "Missing Auth0 client ID",
+			config: providerModel{Domain: value("a.auth0.com"), ClientID: null, ClientSecret: value("s"), APIToken: null, Audience: null, MaxRetries: types.Int64Null()}},
+		{name: "no domain", known: true, summary: "Missing Auth0 domain",
+			config: providerModel{Domain: null, ClientID: null, ClientSecret: null, APIToken: value("t"), Audience: null, MaxRetries: types.Int64Null()}},
+		{name: "a URL as the domain", known: true, summary: "Invalid Auth0 domain",
+			config: providerModel{Domain: value("https://a.auth0.com"), ClientID: null, ClientSecret: null, APIToken: value("t"), Audience: null, MaxRetries: types.Int64Null()}},
+		{name: "a domain known only at apply", known: false,
+			config: providerModel{Domain: types.StringUnknown(), ClientID: null, ClientSecret: null, APIToken: value("t"), Audience: null, MaxRetries: types.Int64Null()}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var diags diag.Diagnostics
+			s, known := resolveSettings(tc.config, func(k string) string { return tc.env[k] }, &diags)
+			if known != tc.known {
+				t.Fatalf("known = %v, want %v", known, tc.known)
+			}
+			switch {
+			case tc.summary == "" && diags.HasError():
+				t.Fatalf("unexpected errors: %v", diags)
+			case tc.summary != "" && (!diags.HasError() || diags.Errors()[0].Summary() != tc.summary):
+				t.Fatalf("want the error %q, got %v", tc.summary, diags)
+			}
+			if tc.check != nil {
+				tc.check(t, s.Domain, s.APIToken, s.ClientID, s.ClientSecret, s.MaxRetries)
+			}
+		})
+	}
+}
+
+func TestShortDuration(t *testing.T) {
+	t.Parallel()
+	for d, want := range map[string]string{"2m0s": "2m", "5m0s": "5m", "1m30s": "1m30s", "45s": "45s", "1h0m0s": "1h", "1h30m0s": "1h30m", "10s": "10s"} {
+		parsed, _ := time.ParseDuration(d)
+		if got := shortDuration(parsed); got != want {
+			t.Errorf("shortDuration(%s) = %s, want %s", d, got, want)
+		}
+	}
+}

@@ -1,0 +1,66 @@
+package provider
+
+import (
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/auth0keys/terraform-provider-auth0keys/internal/management"
+)
+
+func TestCheckGracePeriod(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	retired := func(until string) management.SigningKey {
+		return management.SigningKey{KID: "old", Previous: true, CurrentUntil: management.Timestamp(until)}
+	}
+	tests := []struct {
+		name    string
+		key     management.SigningKey
+		grace   string
+		summary string
+	}{
+		{"retired long enough", retired("2026-11-20T12:00:00.000Z"), "24h", ""},
+		{"retired too recently", retired("2026-11-26T10:00:00.000Z"), "24h", "The signing key was retired too recently"},
+		{"no grace period", retired("2026-11-26T11:59:00.000Z"), "", ""},
+		{"0s needs no dates", retired(""), "0s", ""},
+		{"no dates to check", retired(""), "24h", "Cannot check the grace period"},
+		{"a date that is not one", retired("last week"), "24h", "Cannot check the grace period"},
+	}
+	for _, tc := range tests {
+		diags := checkGracePeriod(tc.key, tc.grace, now)
+		switch {
+		case tc.summary == "" && diags.HasError():
+			t.Errorf("%s: refused: %v", tc.name, diags)
+		case tc.summary != "" && (!diags.HasError() || diags.Errors()[0].Summary() != tc.summary):
+			t.Errorf("%s: want %q, got %v", tc.name, tc.summary, diags)
+		}
+	}
+}
+
+func TestRevocationIntent(t *testing.T) {
+	t.Parallel()
+	planned := func(change func(*revocationModel)) revocationModel {
+		m := revocationModel{}
+		m.describe(management.SigningKey{KID: "old", Fingerprint: "AA", CurrentUntil: "2026-01-01T00:00:00.000Z"})
+		m.RevokedAt = types.StringUnknown()
+		change(&m)
+		return m
+	}
+	tests := map[string]struct {
+		m    revocationModel
+		want revocationIntent
+	}{
+		"a checked key":                      {planned(func(*revocationModel) {}), revokeAsPlanned},
+		"a key revoked already":              {planned(func(m *revocationModel) { m.RevokedAt = types.StringValue("2026-01-02T00:00:00Z") }), adoptRevoked},
+		"a kid unknown at plan":              {planned(func(m *revocationModel) { m.Fingerprint = types.StringUnknown() }), checkThenRevoke},
+		"a key a planned rotation retires":   {planned(func(m *revocationModel) { m.CurrentUntil = types.StringUnknown() }), checkThenRevoke},
+		"a revoked key without a revoked_at": {planned(func(m *revocationModel) { m.RevokedAt = types.StringNull() }), adoptRevoked},
+	}
+	for name, tc := range tests {
+		if got := tc.m.intent(); got != tc.want {
+			t.Errorf("%s: intent %d, want %d", name, got, tc.want)
+		}
+	}
+}
