@@ -2,6 +2,9 @@
 // client-credentials token endpoint and the four application signing key
 // endpoints of the Management API, with Auth0's status codes, error bodies,
 // rate-limit headers and the quirks real tenants show. Tests and the demo use
-// it in place of a tenant; it also injects faults (429 bursts, 5xx, latency,
-// dropped connections) and records every request so tests can count calls.
+// it in place of a tenant. It injects faults (429s with their reset, 5xx,
+// dropped, garbled, oversized and late answers, before or after the work is
+// done, expired tokens, out-of-band rotations, keys listed twice), counts
+// the rotations and revocations it carried out, records every API request,
+// and serves an admin endpoint (AdminPath) for the same faults by hand.
 package emulator

@@ -242,30 +242,6 @@ func TestRetriesRunOut(t *testing.T) {
 	wantCounts(t, srv, map[emulator.Operation]int{emulator.OpList: 3})
 }
 
-func TestRateLimitWaitsForReset(t *testing.T) {
-	t.Parallel()
-	srv := acctest.StartEmulator(t, emulator.Options{})
-	srv.InjectFault(emulator.Fault{Op: emulator.OpList, Status: http.StatusTooManyRequests, ResetIn: time.Second})
-	if _, err := newClient(t, srv).ListSigningKeys(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	var lists []emulator.Request
-	for _, r := range srv.Requests() {
-		if r.Op == emulator.OpList {
-			lists = append(lists, r)
-		}
-	}
-	if len(lists) != 2 || lists[0].Status != http.StatusTooManyRequests || lists[1].Status != http.StatusOK {
-		t.Fatalf("want a 429 then a 200, got %+v", lists)
-	}
-	// The 429 named a reset second at least one second ahead: the retry
-	// must not arrive before that second began.
-	reset := lists[0].At.Add(time.Second).Truncate(time.Second)
-	if lists[1].At.Before(reset) {
-		t.Fatalf("retried at %s, before the rate limit reset at %s", lists[1].At, reset)
-	}
-}
-
 func TestRateLimitHonoursRetryAfterAndCancellation(t *testing.T) {
 	t.Parallel()
 	srv := acctest.StartEmulator(t, emulator.Options{})
@@ -449,25 +425,38 @@ func TestHTTPSOnly(t *testing.T) {
 	}
 }
 
-func TestRetryAfterAsAnHTTPDateIsWaitedFor(t *testing.T) {
+// TestRateLimitIsWaitedFor answers a list with a 429 whose reset is given
+// as X-RateLimit-Reset, or only as an HTTP-date Retry-After: the retry
+// must not come before the second it names.
+func TestRateLimitIsWaitedFor(t *testing.T) {
 	t.Parallel()
-	srv := acctest.StartEmulator(t, emulator.Options{})
-	srv.InjectFault(emulator.Fault{Op: emulator.OpList, Status: http.StatusTooManyRequests, ResetIn: 2 * time.Second, RetryAfterDate: true})
-	if _, err := newClient(t, srv).ListSigningKeys(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	var lists []emulator.Request
-	for _, r := range srv.Requests() {
-		if r.Op == emulator.OpList {
-			lists = append(lists, r)
-		}
-	}
-	if len(lists) != 2 || lists[0].Status != http.StatusTooManyRequests {
-		t.Fatalf("want a 429 then a retry, got %+v", lists)
-	}
-	// The date names a whole second at least two seconds ahead.
-	if waited := lists[1].At.Sub(lists[0].At); waited < time.Second {
-		t.Fatalf("retried after %s, before the Retry-After date", waited)
+	for name, fault := range map[string]emulator.Fault{
+		"X-RateLimit-Reset":         {ResetIn: time.Second},
+		"Retry-After, an HTTP date": {ResetIn: 2 * time.Second, RetryAfterDate: true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := acctest.StartEmulator(t, emulator.Options{})
+			fault.Op, fault.Status = emulator.OpList, http.StatusTooManyRequests
+			srv.InjectFault(fault)
+			if _, err := newClient(t, srv).ListSigningKeys(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			var lists []emulator.Request
+			for _, r := range srv.Requests() {
+				if r.Op == emulator.OpList {
+					lists = append(lists, r)
+				}
+			}
+			if len(lists) != 2 || lists[0].Status != http.StatusTooManyRequests || lists[1].Status != http.StatusOK {
+				t.Fatalf("want a 429 then a 200, got %+v", lists)
+			}
+			// The reset is a whole second at least ResetIn ahead.
+			reset := lists[0].At.Add(fault.ResetIn).Truncate(time.Second)
+			if lists[1].At.Before(reset) {
+				t.Fatalf("retried at %s, before the rate limit reset at %s", lists[1].At, reset)
+			}
+		})
 	}
 }
 

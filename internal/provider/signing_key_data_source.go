@@ -26,7 +26,7 @@ var (
 func NewSigningKeyDataSource() datasource.DataSource { return &signingKeyDataSource{} }
 
 type signingKeyDataSource struct {
-	client *management.Client
+	tenantDataSource
 }
 
 type signingKeyDataModel struct {
@@ -81,10 +81,6 @@ func (d *signingKeyDataSource) ConfigValidators(context.Context) []datasource.Co
 	}
 }
 
-func (d *signingKeyDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = providerClient(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *signingKeyDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var config signingKeyDataModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
@@ -108,9 +104,8 @@ func (d *signingKeyDataSource) Read(ctx context.Context, req datasource.ReadRequ
 			return
 		}
 	} else {
-		keys, err := client.ListSigningKeys(ctx)
-		if err != nil {
-			resp.Diagnostics.AddError("Cannot list Auth0 signing keys", tenantErrorDetail(err, "read"))
+		keys, ok := listKeys(ctx, client, "read", &resp.Diagnostics)
+		if !ok {
 			return
 		}
 		found := false

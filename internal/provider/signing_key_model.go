@@ -1,10 +1,13 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/management"
@@ -97,6 +100,35 @@ func configuredClient(client *management.Client, diags *diag.Diagnostics) *manag
 				"Give domain and the credentials as known values.")
 	}
 	return client
+}
+
+// tenantDataSource is what a data source keeps of the provider: the client.
+type tenantDataSource struct {
+	client *management.Client
+}
+
+func (d *tenantDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.client = providerClient(req.ProviderData, &resp.Diagnostics)
+}
+
+// tenantResource is what a resource keeps of the provider.
+type tenantResource struct {
+	tenant tenantData
+}
+
+func (r *tenantResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.tenant = providerTenant(req.ProviderData, &resp.Diagnostics)
+}
+
+// listKeys lists the tenant's keys for a plan or a read; on failure it
+// adds an error and returns false.
+func listKeys(ctx context.Context, client *management.Client, timeout string, diags *diag.Diagnostics) ([]management.SigningKey, bool) {
+	keys, err := client.ListSigningKeys(ctx)
+	if err != nil {
+		diags.AddError("Cannot list Auth0 signing keys", tenantErrorDetail(err, timeout))
+		return nil, false
+	}
+	return keys, true
 }
 
 // providerClient takes the client from the provider's configure step; nil

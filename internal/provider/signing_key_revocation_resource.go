@@ -29,7 +29,7 @@ var (
 func NewSigningKeyRevocationResource() resource.Resource { return &signingKeyRevocationResource{} }
 
 type signingKeyRevocationResource struct {
-	tenant tenantData
+	tenantResource
 }
 
 type revocationModel struct {
@@ -115,10 +115,6 @@ func (r *signingKeyRevocationResource) Schema(ctx context.Context, _ resource.Sc
 			"revoked_at":    computed("When Auth0 revoked the key (RFC 3339), as read at the first refresh after the revocation; null until then, or when Auth0 does not say."),
 		},
 	}
-}
-
-func (r *signingKeyRevocationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.tenant = providerTenant(req.ProviderData, &resp.Diagnostics)
 }
 
 // ModifyPlan checks a new revocation against the tenant and puts the key's

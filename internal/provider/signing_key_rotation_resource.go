@@ -30,7 +30,7 @@ var (
 func NewSigningKeyRotationResource() resource.Resource { return &signingKeyRotationResource{} }
 
 type signingKeyRotationResource struct {
-	tenant tenantData
+	tenantResource
 }
 
 type rotationModel struct {
@@ -111,10 +111,6 @@ func triggersChanged(ctx context.Context, req planmodifier.MapRequest, resp *map
 	resp.RequiresReplace = !firstAfterImport
 }
 
-func (r *signingKeyRotationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.tenant = providerTenant(req.ProviderData, &resp.Diagnostics)
-}
-
 // ModifyPlan names, as known values, the keys a new rotation moves, and
 // refuses a rotation the tenant should not get.
 func (r *signingKeyRotationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
@@ -135,9 +131,8 @@ func (r *signingKeyRotationResource) ModifyPlan(ctx context.Context, req resourc
 	}
 	ctx, cancel := bounded(ctx, plan.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
 	defer cancel()
-	keys, err := client.ListSigningKeys(ctx)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot list Auth0 signing keys", tenantErrorDetail(err, "read"))
+	keys, ok := listKeys(ctx, client, "read", &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	roles, diags := rotationRoles(client.Domain(), keys)

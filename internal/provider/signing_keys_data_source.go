@@ -20,7 +20,7 @@ var _ datasource.DataSourceWithConfigure = (*signingKeysDataSource)(nil)
 func NewSigningKeysDataSource() datasource.DataSource { return &signingKeysDataSource{} }
 
 type signingKeysDataSource struct {
-	client *management.Client
+	tenantDataSource
 }
 
 type signingKeysModel struct {
@@ -82,10 +82,6 @@ func (d *signingKeysDataSource) Schema(ctx context.Context, _ datasource.SchemaR
 	}
 }
 
-func (d *signingKeysDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = providerClient(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *signingKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var config signingKeysModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
@@ -95,9 +91,8 @@ func (d *signingKeysDataSource) Read(ctx context.Context, req datasource.ReadReq
 	}
 	ctx, cancel := bounded(ctx, config.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
 	defer cancel()
-	keys, err := client.ListSigningKeys(ctx)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot list Auth0 signing keys", tenantErrorDetail(err, "read"))
+	keys, ok := listKeys(ctx, client, "read", &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	state := newSigningKeysModel(client.Domain(), keys, &resp.Diagnostics)
