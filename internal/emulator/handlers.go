@@ -176,13 +176,18 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request, required []st
 	return true
 }
 
-// token is the client-credentials grant.
+const clientAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+
+// token is the client-credentials grant, with a client secret or a
+// Private Key JWT assertion.
 func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	var p struct {
-		GrantType    string `json:"grant_type"`
-		ClientID     string `json:"client_id"`
-		ClientSecret string `json:"client_secret"`
-		Audience     string `json:"audience"`
+		GrantType           string `json:"grant_type"`
+		ClientID            string `json:"client_id"`
+		ClientSecret        string `json:"client_secret"`
+		ClientAssertionType string `json:"client_assertion_type"`
+		ClientAssertion     string `json:"client_assertion"`
+		Audience            string `json:"audience"`
 	}
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	switch ct {
@@ -197,6 +202,7 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		p.GrantType, p.ClientID, p.ClientSecret, p.Audience = r.PostForm.Get("grant_type"), r.PostForm.Get("client_id"), r.PostForm.Get("client_secret"), r.PostForm.Get("audience")
+		p.ClientAssertionType, p.ClientAssertion = r.PostForm.Get("client_assertion_type"), r.PostForm.Get("client_assertion")
 	}
 	if id, secret, ok := r.BasicAuth(); ok && p.ClientID == "" {
 		p.ClientID, p.ClientSecret = id, secret
@@ -206,6 +212,16 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	client, ok := s.client(p.ClientID, p.ClientSecret)
+	if p.ClientAssertionType == clientAssertionType {
+		var err error
+		if client, ok = s.clientByID(p.ClientID); ok {
+			err = s.assertions.verify(client, s.URL()+"/", p.ClientAssertion)
+		}
+		if !ok || err != nil {
+			oauthError(w, http.StatusUnauthorized, "access_denied", fmt.Sprintf("Invalid client assertion: %v", err))
+			return
+		}
+	}
 	if !ok {
 		oauthError(w, http.StatusUnauthorized, "access_denied", "Unauthorized")
 		return

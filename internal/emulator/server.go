@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"context"
+	"crypto/rsa"
 	"crypto/tls"
 	"fmt"
 	"net"
@@ -21,6 +22,10 @@ type Client struct {
 	ID     string
 	Secret string
 	Scopes []string
+	// AssertionKey and AssertionAlg are the credential for Private Key
+	// JWT; without one the client authenticates with its secret only.
+	AssertionKey *rsa.PublicKey
+	AssertionAlg string
 }
 
 // Options configure a new emulator.
@@ -58,6 +63,8 @@ type Server struct {
 	faults    *faultSet
 	log       *requestLog
 	done      chan struct{}
+	// assertions verifies Private Key JWT assertions and their jti.
+	assertions assertionCheck
 }
 
 // Start creates a tenant and serves it over HTTPS until Close.
@@ -221,10 +228,15 @@ func (s *Server) MarkCurrentAsPrevious(on bool) {
 
 // client returns the registered client with these credentials.
 func (s *Server) client(id, secret string) (Client, bool) {
+	c, ok := s.clientByID(id)
+	return c, ok && secret != "" && c.Secret == secret
+}
+
+func (s *Server) clientByID(id string) (Client, bool) {
 	s.clientsMu.Lock()
 	defer s.clientsMu.Unlock()
 	for _, c := range s.clients {
-		if c.ID == id && c.Secret == secret {
+		if c.ID == id {
 			return c, true
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -39,12 +40,14 @@ type clientCredentials struct {
 	config     clientcredentials.Config
 	httpClient *http.Client
 	domain     string
+	// assertion signs Private Key JWT assertions; nil with a client secret.
+	assertion *assertionSigner
 
 	mu      sync.Mutex
 	current *oauth2.Token
 }
 
-func newClientCredentials(cfg Config, httpClient *http.Client) *clientCredentials {
+func newClientCredentials(cfg Config, httpClient *http.Client, assertion *assertionSigner) *clientCredentials {
 	audience := cfg.Audience
 	if audience == "" {
 		audience = "https://" + cfg.Domain + "/api/v2/"
@@ -59,6 +62,7 @@ func newClientCredentials(cfg Config, httpClient *http.Client) *clientCredential
 		},
 		httpClient: httpClient,
 		domain:     cfg.Domain,
+		assertion:  assertion,
 	}
 }
 
@@ -68,7 +72,17 @@ func (c *clientCredentials) token(ctx context.Context) (string, bool, error) {
 	if c.current.Valid() {
 		return c.current.AccessToken, false, nil
 	}
-	tok, err := c.config.Token(context.WithValue(ctx, oauth2.HTTPClient, c.httpClient))
+	config := c.config
+	if c.assertion != nil {
+		// Every token request carries a fresh, single-use assertion.
+		assertion, err := c.assertion.sign(time.Now())
+		if err != nil {
+			return "", false, fmt.Errorf("cannot sign the client assertion: %w", err)
+		}
+		config.EndpointParams = url.Values{"audience": c.config.EndpointParams["audience"],
+			"client_assertion_type": {ClientAssertionType}, "client_assertion": {assertion}}
+	}
+	tok, err := config.Token(context.WithValue(ctx, oauth2.HTTPClient, c.httpClient))
 	if err != nil {
 		return "", false, c.explain(ctx, err)
 	}
@@ -100,6 +114,7 @@ func (c *clientCredentials) explain(ctx context.Context, err error) error {
 			Description: retrieve.ErrorDescription,
 			Domain:      c.domain,
 			ClientID:    c.config.ClientID,
+			Assertion:   c.assertion != nil,
 			Audience:    c.config.EndpointParams.Get("audience"),
 		}
 		if e.StatusCode == http.StatusTooManyRequests {

@@ -3,6 +3,8 @@ package management
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -27,6 +29,12 @@ type Config struct {
 	ClientSecret string
 	// Audience of the Management API; https://DOMAIN/api/v2/ when empty.
 	Audience string
+	// ClientAssertionPrivateKey (PEM) authenticates the client-credentials
+	// grant with Private Key JWT instead of ClientSecret, signing each
+	// token request's assertion with ClientAssertionSigningAlg (RS256,
+	// RS384 or PS256; RS256 when empty).
+	ClientAssertionPrivateKey string
+	ClientAssertionSigningAlg string
 	// APIToken is a static Management API token, used instead of client credentials.
 	APIToken string
 	// MaxRetries is how many times a failed request is tried again.
@@ -35,6 +43,9 @@ type Config struct {
 	// 30s when zero. With MaxRetries they bound the total wait of one call.
 	RetryWaitMin time.Duration
 	RetryWaitMax time.Duration
+	// ExtraRootCAs are PEM certificates trusted in addition to the
+	// system's roots, such as a local emulator's CA.
+	ExtraRootCAs []byte
 	// UserAgent sent with every request.
 	UserAgent string
 	// Log receives one line per HTTP attempt; never headers or bodies.
@@ -83,6 +94,16 @@ func New(cfg Config) (*Client, error) {
 	}
 	transport := cleanhttp.DefaultPooledTransport()
 	transport.ForceAttemptHTTP2 = true
+	if len(cfg.ExtraRootCAs) > 0 {
+		roots, err := x509.SystemCertPool()
+		if err != nil {
+			roots = x509.NewCertPool()
+		}
+		if !roots.AppendCertsFromPEM(cfg.ExtraRootCAs) {
+			return nil, errors.New("the extra CA certificates hold no PEM certificate")
+		}
+		transport.TLSClientConfig = &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
+	}
 	httpClient := &http.Client{Transport: userAgent{cfg.UserAgent, transport}, Timeout: 60 * time.Second}
 	c.repeatable = c.retryingClient(httpClient, cfg, true)
 	c.notRepeatable = c.retryingClient(httpClient, cfg, false)
@@ -91,9 +112,15 @@ func New(cfg Config) (*Client, error) {
 	case cfg.APIToken != "":
 		c.auth = staticToken(cfg.APIToken)
 	case cfg.ClientID != "" && cfg.ClientSecret != "":
-		c.auth = newClientCredentials(cfg, c.repeatable.StandardClient())
+		c.auth = newClientCredentials(cfg, c.repeatable.StandardClient(), nil)
+	case cfg.ClientID != "" && cfg.ClientAssertionPrivateKey != "":
+		signer, err := newAssertionSigner(cfg)
+		if err != nil {
+			return nil, err
+		}
+		c.auth = newClientCredentials(cfg, c.repeatable.StandardClient(), signer)
 	default:
-		return nil, errors.New("no credentials: set api_token, or client_id and client_secret")
+		return nil, errors.New("no credentials: set api_token, or client_id with client_secret or client_assertion_private_key")
 	}
 	return c, nil
 }

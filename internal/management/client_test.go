@@ -14,7 +14,6 @@ import (
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/acctest"
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/emulator"
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/management"
-
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/scopes"
 )
 
@@ -559,5 +558,38 @@ func TestGrantedScopes(t *testing.T) {
 	}
 	if _, ok, err := newClient(t, srv, func(c *management.Config) { c.APIToken = "an-opaque-token" }).GrantedScopes(context.Background()); ok || err != nil {
 		t.Fatalf("an opaque token has no readable scopes: %v %v", ok, err)
+	}
+}
+
+func TestPrivateKeyJWT(t *testing.T) {
+	t.Parallel()
+	registered, registeredPEM := acctest.AssertionKey(t)
+	_, otherPEM := acctest.AssertionKey(t)
+	app := emulator.AssertionCredential(emulator.Client{ID: "pkjwt", Scopes: scopes.SigningKeys}, &registered.PublicKey, "PS256")
+	srv := acctest.StartEmulator(t, emulator.Options{Clients: []emulator.Client{app}})
+	pkjwt := func(pemText, alg string) func(*management.Config) {
+		return func(c *management.Config) {
+			c.ClientID, c.ClientSecret, c.ClientAssertionPrivateKey, c.ClientAssertionSigningAlg = "pkjwt", "", pemText, alg
+		}
+	}
+	client := newClient(t, srv, pkjwt(registeredPEM, "PS256"))
+	if _, err := client.ListSigningKeys(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	// A second token request carries a new assertion (jti), or it is refused.
+	srv.InjectFault(emulator.Fault{Op: emulator.OpList, Status: http.StatusUnauthorized, Message: emulator.ExpiredTokenMessage})
+	if _, err := client.ListSigningKeys(context.Background()); err != nil {
+		t.Fatalf("a renewed token with a fresh assertion: %v", err)
+	}
+	wantCounts(t, srv, map[emulator.Operation]int{emulator.OpToken: 2})
+
+	_, err := newClient(t, srv, pkjwt(otherPEM, "PS256")).ListSigningKeys(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "rejected the client assertion (401 access_denied: Invalid client assertion: token signature is invalid") ||
+		strings.Contains(err.Error(), "PRIVATE KEY") {
+		t.Fatalf("a wrong key: %v", err)
+	}
+	if _, err := management.New(management.Config{Domain: srv.Domain(), ClientID: "pkjwt", ClientAssertionPrivateKey: "not a key"}); err == nil ||
+		err.Error() != "client_assertion_private_key is not a PEM private key" {
+		t.Fatalf("an unreadable key: %v", err)
 	}
 }

@@ -171,12 +171,18 @@ type TokenError struct {
 	ClientID    string
 	Audience    string
 	ResetAt     time.Time // on a 429 that says when its limit resets
+	Assertion   bool      // authenticated with Private Key JWT
 }
 
 func (e *TokenError) Error() string {
 	said := strings.TrimSpace(e.Code + ": " + e.Description)
 	switch {
 	case e.StatusCode == http.StatusUnauthorized:
+		if e.Assertion {
+			return fmt.Sprintf("Auth0 tenant %s rejected the client assertion (401 %s): check client_id (%q), that "+
+				"client_assertion_private_key is the private key of a credential registered for that application, and client_assertion_signing_alg",
+				e.Domain, said, e.ClientID)
+		}
 		return fmt.Sprintf("Auth0 tenant %s rejected the client credentials (401 %s): check client_id (%q) and client_secret",
 			e.Domain, said, e.ClientID)
 	case strings.Contains(e.Description, "Service not enabled"):

@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -30,6 +31,11 @@ const (
 	envClientSecret = "AUTH0_CLIENT_SECRET" //nolint:gosec // a variable's name, not a credential
 	envAPIToken     = "AUTH0_API_TOKEN"     //nolint:gosec // a variable's name, not a credential
 	envAudience     = "AUTH0_AUDIENCE"
+	envAssertionKey = "AUTH0_CLIENT_ASSERTION_PRIVATE_KEY" //nolint:gosec // a variable's name, not a credential
+	envAssertionAlg = "AUTH0_CLIENT_ASSERTION_SIGNING_ALG"
+	// envCACertFile names a PEM file of CA certificates trusted in addition
+	// to the system's, such as the local emulator's; this provider's own.
+	envCACertFile = "AUTH0KEYS_CA_CERT_FILE"
 )
 
 const defaultMaxRetries = 3
@@ -50,6 +56,8 @@ type providerModel struct {
 	APIToken     types.String `tfsdk:"api_token"`
 	Audience     types.String `tfsdk:"audience"`
 	MaxRetries   types.Int64  `tfsdk:"max_retries"`
+	AssertionKey types.String `tfsdk:"client_assertion_private_key"`
+	AssertionAlg types.String `tfsdk:"client_assertion_signing_alg"`
 }
 
 func (p *auth0keysProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -81,9 +89,24 @@ func (p *auth0keysProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 				Optional:    true,
 				Sensitive:   true,
 			},
+			"client_assertion_private_key": schema.StringAttribute{
+				Description: "Private Key JWT instead of `client_secret`: the PEM RSA private key of a credential registered " +
+					"for the application (Auth0 dashboard, Application, Credentials). Each token request carries a fresh assertion " +
+					"signed with it; the key is never logged nor stored in state. " +
+					"Defaults to the `AUTH0_CLIENT_ASSERTION_PRIVATE_KEY` environment variable.",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"client_assertion_signing_alg": schema.StringAttribute{
+				Description: "The algorithm of the credential's assertions: `RS256` (the default), `RS384` or `PS256`. " +
+					"Defaults to the `AUTH0_CLIENT_ASSERTION_SIGNING_ALG` environment variable.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.OneOf(management.AssertionSigningAlgs...)},
+			},
 			"api_token": schema.StringAttribute{
 				Description: "A Management API access token to use instead of client credentials. " +
-					"Defaults to the `AUTH0_API_TOKEN` environment variable.",
+					"Defaults to the `AUTH0_API_TOKEN` environment variable, which wins over client credentials in the environment, " +
+					"as with the official Auth0 provider.",
 				Optional:  true,
 				Sensitive: true,
 			},
@@ -109,13 +132,16 @@ func (p *auth0keysProvider) Configure(ctx context.Context, req provider.Configur
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	settings, known := resolveSettings(config, os.Getenv, &resp.Diagnostics)
+	settings, source, known := resolveSettings(config, os.Getenv, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() || !known {
 		// Values known only after apply: the data sources and resources
 		// report that they cannot read yet.
 		return
 	}
-	secrets := []string{settings.ClientSecret, settings.APIToken}
+	if !addExtraRootCAs(&settings, os.Getenv, &resp.Diagnostics) {
+		return
+	}
+	secrets := []string{settings.ClientSecret, settings.APIToken, settings.ClientAssertionPrivateKey}
 	logger := func(ctx context.Context, msg string, fields map[string]any) {
 		ctx = tflog.MaskAllFieldValuesStrings(ctx, nonEmpty(secrets)...)
 		ctx = tflog.MaskMessageStrings(ctx, nonEmpty(secrets)...)
@@ -125,14 +151,10 @@ func (p *auth0keysProvider) Configure(ctx context.Context, req provider.Configur
 	settings.UserAgent = fmt.Sprintf("terraform-provider-auth0keys/%s (terraform/%s)", p.version, req.TerraformVersion)
 	client, err := management.New(settings)
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot configure the Auth0 client", err.Error())
+		resp.Diagnostics.AddAttributeError(path.Root("client_assertion_private_key"), "Cannot configure the Auth0 client", err.Error())
 		return
 	}
-	method := "client credentials"
-	if settings.APIToken != "" {
-		method = "api_token"
-	}
-	logger(ctx, "Configured the Auth0 Management API client", map[string]any{"domain": settings.Domain, "auth": method})
+	logger(ctx, "Configured the Auth0 Management API client", map[string]any{"domain": settings.Domain, "auth": credentialsUsed(settings), "from": source})
 	resp.DataSourceData = client
 	resp.ResourceData = &tenantData{client: client, rotations: &rotationPlans{}}
 }
@@ -164,10 +186,11 @@ func (p *auth0keysProvider) DataSources(context.Context) []func() datasource.Dat
 // resolveSettings merges the configuration with the environment (the
 // configuration wins) and checks it, pointing each problem at its
 // attribute. known is false when a value is unknown until apply.
-func resolveSettings(config providerModel, getenv func(string) string, diags *diag.Diagnostics) (management.Config, bool) {
-	for _, v := range []attr.Value{config.Domain, config.ClientID, config.ClientSecret, config.APIToken, config.Audience, config.MaxRetries} {
+func resolveSettings(config providerModel, getenv func(string) string, diags *diag.Diagnostics) (settings management.Config, source string, known bool) {
+	for _, v := range []attr.Value{config.Domain, config.ClientID, config.ClientSecret, config.APIToken, config.Audience, config.MaxRetries,
+		config.AssertionKey, config.AssertionAlg} {
 		if v.IsUnknown() {
-			return management.Config{}, false
+			return management.Config{}, "", false
 		}
 	}
 	s := management.Config{MaxRetries: defaultMaxRetries}
@@ -177,10 +200,11 @@ func resolveSettings(config providerModel, getenv func(string) string, diags *di
 	if !config.MaxRetries.IsNull() {
 		s.MaxRetries = int(config.MaxRetries.ValueInt64())
 	}
+	s.ClientAssertionSigningAlg, _ = configOrEnv(config.AssertionAlg, envAssertionAlg, getenv)
 	checkDomain(s.Domain, domainInConfig, diags)
-	source := pickCredentials(config, getenv, &s)
+	source = pickCredentials(config, getenv, &s)
 	checkCredentials(s, source, diags)
-	return s, true
+	return s, source, true
 }
 
 // configOrEnv is an argument's value, or its environment variable's when
@@ -194,15 +218,50 @@ func configOrEnv(v types.String, env string, getenv func(string) string) (value 
 
 // pickCredentials takes the credentials from the configuration when it
 // names any, and from the environment otherwise, so that a block's
-// api_token is not mixed with a workspace's client credentials. It returns
-// where they came from.
+// api_token is not mixed with a workspace's client credentials. In the
+// environment AUTH0_API_TOKEN wins over client credentials, as the official
+// Auth0 provider reads them. It returns where they came from.
 func pickCredentials(config providerModel, getenv func(string) string, s *management.Config) string {
-	if !config.APIToken.IsNull() || !config.ClientID.IsNull() || !config.ClientSecret.IsNull() {
+	if !config.APIToken.IsNull() || !config.ClientID.IsNull() || !config.ClientSecret.IsNull() || !config.AssertionKey.IsNull() {
 		s.APIToken, s.ClientID, s.ClientSecret = config.APIToken.ValueString(), config.ClientID.ValueString(), config.ClientSecret.ValueString()
+		s.ClientAssertionPrivateKey = config.AssertionKey.ValueString()
 		return "the provider configuration"
 	}
-	s.APIToken, s.ClientID, s.ClientSecret = getenv(envAPIToken), getenv(envClientID), getenv(envClientSecret)
-	return "the environment (" + envAPIToken + ", " + envClientID + ", " + envClientSecret + ")"
+	if s.APIToken = getenv(envAPIToken); s.APIToken != "" {
+		if getenv(envClientID) != "" || getenv(envClientSecret) != "" || getenv(envAssertionKey) != "" {
+			return "the environment: " + envAPIToken + ", which wins over the client credentials also set there"
+		}
+		return "the environment: " + envAPIToken
+	}
+	s.ClientID, s.ClientSecret, s.ClientAssertionPrivateKey = getenv(envClientID), getenv(envClientSecret), getenv(envAssertionKey)
+	return "the environment: " + envClientID + " with " + envClientSecret + " or " + envAssertionKey
+}
+
+// credentialsUsed names the way the client authenticates, for the log.
+func credentialsUsed(s management.Config) string {
+	switch {
+	case s.APIToken != "":
+		return "api_token"
+	case s.ClientAssertionPrivateKey != "":
+		return "client credentials with Private Key JWT"
+	}
+	return "client credentials with client_secret"
+}
+
+// addExtraRootCAs reads the CA certificates of AUTH0KEYS_CA_CERT_FILE, if
+// set, to trust in addition to the system's; it reports false on failure.
+func addExtraRootCAs(s *management.Config, getenv func(string) string, diags *diag.Diagnostics) bool {
+	file := getenv(envCACertFile)
+	if file == "" {
+		return true
+	}
+	pemBytes, err := os.ReadFile(file) //nolint:gosec // a file the user names to trust
+	if err != nil {
+		diags.AddError("Cannot read "+envCACertFile, err.Error())
+		return false
+	}
+	s.ExtraRootCAs = pemBytes
+	return true
 }
 
 func checkDomain(domain string, inConfig bool, diags *diag.Diagnostics) {
@@ -221,20 +280,27 @@ func checkDomain(domain string, inConfig bool, diags *diag.Diagnostics) {
 }
 
 func checkCredentials(s management.Config, source string, diags *diag.Diagnostics) {
-	hasClient := s.ClientID != "" || s.ClientSecret != ""
+	hasClient := s.ClientID != "" || s.ClientSecret != "" || s.ClientAssertionPrivateKey != ""
 	switch {
 	case s.APIToken != "" && hasClient:
 		diags.AddAttributeError(path.Root("api_token"), "Conflicting Auth0 credentials",
-			"Both api_token and client credentials are set in "+source+". Use either api_token, or client_id with client_secret.")
+			"Both api_token and client credentials are set in "+source+". Use either api_token, or client_id with client_secret "+
+				"or client_assertion_private_key.")
+	case s.ClientSecret != "" && s.ClientAssertionPrivateKey != "":
+		diags.AddAttributeError(path.Root("client_assertion_private_key"), "Conflicting Auth0 credentials",
+			"Both client_secret and client_assertion_private_key are set in "+source+". An application authenticates with one: "+
+				"remove the other.")
 	case s.APIToken == "" && !hasClient:
 		diags.AddAttributeError(path.Root("client_id"), "Missing Auth0 credentials",
-			"Set client_id and client_secret (or "+envClientID+" and "+envClientSecret+"), or api_token (or "+envAPIToken+"). "+
+			"Set client_id and client_secret (or "+envClientID+" and "+envClientSecret+"), client_id and client_assertion_private_key "+
+				"(or "+envAssertionKey+"), or api_token (or "+envAPIToken+"). "+
 				"The application needs the Management API scopes of the features you use, such as read:signing_keys.")
-	case s.ClientID != "" && s.ClientSecret == "":
+	case s.ClientID != "" && s.ClientSecret == "" && s.ClientAssertionPrivateKey == "":
 		diags.AddAttributeError(path.Root("client_secret"), "Missing Auth0 client secret",
-			"client_id is set but client_secret is not: set client_secret (or "+envClientSecret+") for the client credentials grant.")
-	case s.ClientID == "" && s.ClientSecret != "":
+			"client_id is set but client_secret is not: set client_secret (or "+envClientSecret+") for the client credentials grant, "+
+				"or client_assertion_private_key (or "+envAssertionKey+") for Private Key JWT.")
+	case s.APIToken == "" && s.ClientID == "":
 		diags.AddAttributeError(path.Root("client_id"), "Missing Auth0 client ID",
-			"client_secret is set but client_id is not: set client_id (or "+envClientID+") for the client credentials grant.")
+			"A client secret or private key is set but client_id is not: set client_id (or "+envClientID+") for the client credentials grant.")
 	}
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/acctest"
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/devenv"
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/emulator"
-
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/scopes"
 )
 
@@ -54,11 +53,16 @@ func TestPlan_oneTokenAndOneListForManyReads(t *testing.T) {
 func TestPlan_traceLogsHoldNoSecrets(t *testing.T) {
 	requireAcceptance(t)
 	t.Parallel()
-	srv := acctest.StartEmulator(t, emulator.Options{})
+	key, keyPEM := acctest.AssertionKey(t)
+	srv := acctest.StartEmulator(t, emulator.Options{Clients: []emulator.Client{
+		emulator.DefaultClient(), emulator.AssertionCredential(emulator.Client{ID: "pkjwt", Scopes: scopes.SigningKeys}, &key.PublicKey, "RS256"),
+	}})
 	apiToken := srv.IssueToken(scopes.SigningKeys, time.Hour)
 	cases := map[string]string{
 		"client credentials": acctest.ProviderBlock(srv),
 		"api_token":          fmt.Sprintf("provider \"auth0keys\" {\n  domain    = %q\n  api_token = %q\n}\n", srv.Domain(), apiToken),
+		"private key jwt": fmt.Sprintf("provider \"auth0keys\" {\n  domain                       = %q\n  client_id                    = \"pkjwt\"\n"+
+			"  client_assertion_private_key = %q\n}\n", srv.Domain(), keyPEM),
 	}
 	for name, provider := range cases {
 		cli := acctest.ProviderCLI(t, provider+keysDataSource+"output \"current\" {\n  value = data.auth0keys_signing_keys.keys.current_kid\n}\n")
@@ -80,7 +84,8 @@ func TestPlan_traceLogsHoldNoSecrets(t *testing.T) {
 		if !strings.Contains(out, "Auth0 request") || !strings.Contains(out, "Auth0 response") {
 			t.Fatalf("%s: the TRACE output has no provider request log", name)
 		}
-		secrets := map[string]string{"client_secret": emulator.DefaultClient().Secret, "api_token": apiToken}
+		secrets := map[string]string{"client_secret": emulator.DefaultClient().Secret, "api_token": apiToken,
+			"private key": strings.Split(keyPEM, "\n")[1]}
 		for i, tok := range srv.IssuedTokens() {
 			secrets[fmt.Sprintf("access token %d", i)] = tok
 		}

@@ -1,6 +1,7 @@
 package provider_test
 
 import (
+	"fmt"
 	"regexp"
 	"testing"
 	"time"
@@ -12,7 +13,6 @@ import (
 
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/acctest"
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/emulator"
-
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/scopes"
 )
 
@@ -81,13 +81,13 @@ func TestProviderConfig_noCredentials(t *testing.T) {
 provider "auth0keys" {
   domain = "`+srv.Domain()+`"
 }
-`+keysDataSource, acctest.Diagnostic("Missing Auth0 credentials", "Set client_id and client_secret (or AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET), or api_token (or AUTH0_API_TOKEN)."))
+`+keysDataSource, acctest.Diagnostic("Missing Auth0 credentials", "Set client_id and client_secret (or AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET), client_id and client_assertion_private_key (or AUTH0_CLIENT_ASSERTION_PRIVATE_KEY), or api_token (or AUTH0_API_TOKEN)."))
 }
 
 func TestProviderConfig_tokenAndClientCredentials(t *testing.T) {
 	srv := acctest.StartEmulator(t, emulator.Options{})
 	planFails(t, srv, acctest.ProviderBlock(srv, `api_token = "token"`)+keysDataSource,
-		acctest.Diagnostic("Conflicting Auth0 credentials", `api_token = "token"`, "Both api_token and client credentials are set in the provider configuration. Use either api_token, or client_id with client_secret."))
+		acctest.Diagnostic("Conflicting Auth0 credentials", `api_token = "token"`, "Both api_token and client credentials are set in the provider configuration. Use either api_token, or client_id with client_secret or client_assertion_private_key."))
 }
 
 func TestProviderConfig_clientIDWithoutSecret(t *testing.T) {
@@ -97,13 +97,73 @@ provider "auth0keys" {
   domain    = "`+srv.Domain()+`"
   client_id = "id"
 }
-`+keysDataSource, acctest.Diagnostic("Missing Auth0 client secret", "client_id is set but client_secret is not: set client_secret (or AUTH0_CLIENT_SECRET) for the client credentials grant."))
+`+keysDataSource, acctest.Diagnostic("Missing Auth0 client secret", "client_id is set but client_secret is not: set client_secret (or AUTH0_CLIENT_SECRET) for the client credentials grant, or client_assertion_private_key (or AUTH0_CLIENT_ASSERTION_PRIVATE_KEY) for Private Key JWT."))
 }
 
 func TestProviderConfig_maxRetriesOutOfRange(t *testing.T) {
 	srv := acctest.StartEmulator(t, emulator.Options{})
 	planFails(t, srv, acctest.ProviderBlock(srv, `max_retries = 11`)+keysDataSource,
 		acctest.Diagnostic("max_retries = 11", "Attribute max_retries value must be between 0 and 10, got: 11"))
+}
+
+// TestProviderConfig_tokenWinsInTheEnvironment sets a workspace's
+// variables as a shared variable set would for both providers: the token
+// is used, as the official Auth0 provider uses it.
+func TestProviderConfig_tokenWinsInTheEnvironment(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	t.Setenv("AUTH0_DOMAIN", srv.Domain())
+	t.Setenv("AUTH0_API_TOKEN", srv.IssueToken(scopes.SigningKeys, time.Hour))
+	t.Setenv("AUTH0_CLIENT_ID", "a-client-this-tenant-does-not-know")
+	t.Setenv("AUTH0_CLIENT_SECRET", "its-secret")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: keysDataSource,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.auth0keys_signing_keys.keys", tfjsonpath.New("id"), knownvalue.StringExact(srv.Domain())),
+			},
+		}},
+	})
+	if n := srv.Count(emulator.OpToken); n != 0 {
+		t.Fatalf("the client credentials were used: %d token requests", n)
+	}
+}
+
+func TestProviderConfig_privateKeyJWT(t *testing.T) {
+	key, keyPEM := acctest.AssertionKey(t)
+	app := emulator.AssertionCredential(emulator.Client{ID: "pkjwt-client", Scopes: scopes.SigningKeys}, &key.PublicKey, "PS256")
+	srv := acctest.StartEmulator(t, emulator.Options{Clients: []emulator.Client{app}})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf("provider \"auth0keys\" {\n  domain                       = %q\n  client_id                    = \"pkjwt-client\"\n"+
+				"  client_assertion_private_key = %q\n  client_assertion_signing_alg = \"PS256\"\n}\n", srv.Domain(), keyPEM) + keysDataSource,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.auth0keys_signing_keys.keys", tfjsonpath.New("id"), knownvalue.StringExact(srv.Domain())),
+			},
+		}},
+	})
+	if n := srv.Count(emulator.OpToken); n == 0 {
+		t.Fatal("no token was requested with the assertion")
+	}
+}
+
+func TestProviderConfig_privateKeyJWTWithAWrongKey(t *testing.T) {
+	key, _ := acctest.AssertionKey(t)
+	_, otherPEM := acctest.AssertionKey(t)
+	app := emulator.AssertionCredential(emulator.Client{ID: "pkjwt-client", Scopes: scopes.SigningKeys}, &key.PublicKey, "RS256")
+	srv := acctest.StartEmulator(t, emulator.Options{Clients: []emulator.Client{app}})
+	t.Setenv("AUTH0_DOMAIN", srv.Domain())
+	t.Setenv("AUTH0_CLIENT_ID", "pkjwt-client")
+	t.Setenv("AUTH0_CLIENT_ASSERTION_PRIVATE_KEY", otherPEM)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: keysDataSource,
+			ExpectError: acctest.Diagnostic("Auth0 tenant "+srv.Domain()+" rejected the client assertion (401 access_denied: Invalid client assertion:",
+				`check client_id ("pkjwt-client"), that client_assertion_private_key is the private key of a credential registered for that application`),
+		}},
+	})
 }
 
 func TestProviderConfig_fromEnvironment(t *testing.T) {

@@ -2,11 +2,10 @@ package provider
 
 import (
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"time"
 )
 
 func TestResolveSettings(t *testing.T) {
@@ -45,6 +44,28 @@ func TestResolveSettings(t *testing.T) {
 					t.Errorf("got %q %q %q", token, id, secret)
 				}
 			}},
+		{name: "in the environment a token wins over client credentials", known: true,
+			config: providerModel{Domain: value("a.auth0.com"), ClientID: null, ClientSecret: null, APIToken: null, Audience: null, MaxRetries: types.Int64Null()},
+			env:    map[string]string{envAPIToken: "env-token", envClientID: "eid", envClientSecret: "esecret", envAssertionKey: "pem"},
+			check: func(t *testing.T, _, token, id, secret string, _ int) {
+				if token != "env-token" || id != "" || secret != "" {
+					t.Errorf("got %q %q %q", token, id, secret)
+				}
+			}},
+		{name: "Private Key JWT from the environment", known: true,
+			config: providerModel{Domain: value("a.auth0.com"), ClientID: null, ClientSecret: null, APIToken: null, Audience: null, MaxRetries: types.Int64Null()},
+			env:    map[string]string{envClientID: "eid", envAssertionKey: "pem", envAssertionAlg: "PS256"},
+			check: func(t *testing.T, _, token, id, secret string, _ int) {
+				if token != "" || id != "eid" || secret != "" {
+					t.Errorf("got %q %q %q", token, id, secret)
+				}
+			}},
+		{name: "a secret and a private key", known: true, summary: "Conflicting Auth0 credentials",
+			config: providerModel{Domain: value("a.auth0.com"), ClientID: value("id"), ClientSecret: value("s"), APIToken: null, Audience: null, MaxRetries: types.Int64Null(),
+				AssertionKey: value("pem")}},
+		{name: "a private key without its client id", known: true, summary: "Missing Auth0 client ID",
+			config: providerModel{Domain: value("a.auth0.com"), ClientID: null, ClientSecret: null, APIToken: null, Audience: null, MaxRetries: types.Int64Null(),
+				AssertionKey: value("pem")}},
 		{name: "conflicting credentials", known: true, summary: "Conflicting Auth0 credentials",
 			config: providerModel{Domain: value("a.auth0.com"), ClientID: value("id"), ClientSecret: value("s"), APIToken: value("t"), Audience: null, MaxRetries: types.Int64Null()}},
 		{name: "no credentials", known: true, summary: "Missing Auth0 credentials",
@@ -64,7 +85,7 @@ func TestResolveSettings(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			var diags diag.Diagnostics
-			s, known := resolveSettings(tc.config, func(k string) string { return tc.env[k] }, &diags)
+			s, _, known := resolveSettings(tc.config, func(k string) string { return tc.env[k] }, &diags)
 			if known != tc.known {
 				t.Fatalf("known = %v, want %v", known, tc.known)
 			}

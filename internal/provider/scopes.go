@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/management"
-
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/scopes"
 )
 

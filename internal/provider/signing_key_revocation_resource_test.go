@@ -15,7 +15,6 @@ import (
 
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/acctest"
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/emulator"
-
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/scopes"
 )
 
