@@ -6,13 +6,15 @@ package auth0keys.emergency_rotation
 
 import rego.v1
 
-emergency if input.variables.emergency_change.value == true
+import data.auth0keys.plan
 
-emergency if input.variables.emergency_change.value == "true"
+emergency if plan.doc.variables.emergency_change.value == true
+
+emergency if plan.doc.variables.emergency_change.value == "true"
 
 # Kids of the keys that rotations in this plan retire.
 retired_by_rotation contains kid if {
-	some rc in input.resource_changes
+	some rc in plan.doc.resource_changes
 	rc.type == "auth0keys_signing_key_rotation"
 	"create" in rc.change.actions
 	kid := rc.change.after.previous_kid
@@ -20,7 +22,7 @@ retired_by_rotation contains kid if {
 }
 
 deny contains msg if {
-	some rc in input.resource_changes
+	some rc in plan.doc.resource_changes
 	rc.type == "auth0keys_signing_key_revocation"
 	"create" in rc.change.actions
 	rc.change.after.kid in retired_by_rotation

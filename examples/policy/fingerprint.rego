@@ -4,8 +4,10 @@ package auth0keys.fingerprint
 
 import rego.v1
 
+import data.auth0keys.plan
+
 deny contains msg if {
-	some rc in input.resource_changes
+	some rc in plan.doc.resource_changes
 	rc.type == "auth0keys_signing_key_revocation"
 	"create" in rc.change.actions
 	not known_fingerprint(rc)

@@ -60,3 +60,21 @@ test_real_plans_carry_fingerprints if {
 	count(fingerprint.deny) == 0 with input as data.plans.old_revocation
 	count(fingerprint.deny) == 0 with input as data.plans.recent_revocation
 }
+
+# Terraform Cloud's OPA policy sets pass the same plan as input.plan.
+tfc(name) := {"plan": data.plans[name]}
+
+test_terraform_cloud_shape_revocation_age if {
+	count(revocation_age.deny) == 1 with input as tfc("recent_revocation")
+	count(revocation_age.deny) == 0 with input as tfc("old_revocation")
+}
+
+test_terraform_cloud_shape_emergency_rotation if {
+	count(emergency_rotation.deny) == 1 with input as tfc("rotate_and_revoke")
+	count(emergency_rotation.deny) == 0 with input as tfc("rotate_and_revoke_emergency")
+}
+
+test_terraform_cloud_shape_fingerprint if {
+	count(fingerprint.deny) == 1 with input as tfc("unknown_kid")
+	count(fingerprint.deny) == 0 with input as tfc("old_revocation")
+}

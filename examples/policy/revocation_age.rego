@@ -5,6 +5,8 @@ package auth0keys.revocation_age
 
 import rego.v1
 
+import data.auth0keys.plan
+
 import data.auth0keys.emergency_rotation
 
 default min_retired_hours := 24
@@ -12,14 +14,14 @@ default min_retired_hours := 24
 min_retired_hours := data.config.min_retired_hours
 
 # The plan's own time, so that a plan is judged as of when it was made.
-now_ns := time.parse_rfc3339_ns(input.timestamp) if input.timestamp
+now_ns := time.parse_rfc3339_ns(plan.doc.timestamp) if plan.doc.timestamp
 
 else := time.now_ns()
 
 # Revocations this plan would send: an adopted, already revoked key plans
 # a known revoked_at and sends nothing.
 revocations contains rc if {
-	some rc in input.resource_changes
+	some rc in plan.doc.resource_changes
 	rc.type == "auth0keys_signing_key_revocation"
 	"create" in rc.change.actions
 	object.get(rc.change.after_unknown, "revoked_at", false) == true

@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -90,7 +91,37 @@ func TestPolicies(t *testing.T) {
 	if err != nil {
 		t.Fatalf("opa test failed: %v", err)
 	}
-	if !strings.Contains(string(out), "PASS: 9/9") {
-		t.Fatalf("want all 9 policy tests to run and pass")
+	if !strings.Contains(string(out), "PASS: 12/12") {
+		t.Fatalf("want all 12 policy tests to run and pass")
+	}
+	checkPolicySet(t, opa, policies, filepath.Join(data, "plans", "recent_revocation", "data.json"))
+}
+
+// checkPolicySet evaluates each query of the Terraform Cloud policy set
+// configuration on a plan in Terraform Cloud's input shape: every query
+// must name a rule of the policies.
+func checkPolicySet(t *testing.T, opa, policies, planFile string) {
+	t.Helper()
+	config, err := os.ReadFile(filepath.Join(policies, "policies.hcl")) //nolint:gosec // the repository's own file
+	if err != nil {
+		t.Fatal(err)
+	}
+	queries := regexp.MustCompile(`query\s*=\s*"([^"]+)"`).FindAllStringSubmatch(string(config), -1)
+	if len(queries) != 3 {
+		t.Fatalf("policies.hcl names %d queries, want one per policy (3)", len(queries))
+	}
+	plan, err := os.ReadFile(planFile) //nolint:gosec // written by this test
+	if err != nil {
+		t.Fatal(err)
+	}
+	input := filepath.Join(t.TempDir(), "input.json")
+	if err := os.WriteFile(input, []byte(`{"plan": `+string(plan)+`}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range queries {
+		out, err := exec.Command(opa, "eval", "--fail", "--format", "json", "-d", policies, "-i", input, q[1]).CombinedOutput()
+		if err != nil {
+			t.Errorf("policy set query %s: %v\n%s", q[1], err, out)
+		}
 	}
 }
