@@ -9,7 +9,8 @@
 terraform {
   required_providers {
     auth0keys = {
-      source = "auth0keys/auth0keys"
+      source  = "auth0keys/auth0keys"
+      version = "~> 0.1"
     }
   }
 }

@@ -14,7 +14,8 @@
 terraform {
   required_providers {
     auth0keys = {
-      source = "auth0keys/auth0keys"
+      source  = "auth0keys/auth0keys"
+      version = "~> 0.1"
     }
   }
 }

@@ -19,6 +19,7 @@ type CLI struct {
 	path      string
 	dir       string
 	cliConfig string
+	env       map[string]string
 }
 
 // NewCLI runs the CLI at path in dir with the CLI configuration cliConfig.
@@ -36,10 +37,17 @@ func NewCLI(path, dir, cliConfig string) (CLI, error) {
 		}
 	}
 	env["TF_CLI_CONFIG_FILE"] = cliConfig
-	if err := tf.SetEnv(tfexec.CleanEnv(env)); err != nil {
+	env = tfexec.CleanEnv(env)
+	if err := tf.SetEnv(env); err != nil {
 		return CLI{}, err
 	}
-	return CLI{tf: tf, path: path, dir: dir, cliConfig: cliConfig}, nil
+	return CLI{tf: tf, path: path, dir: dir, cliConfig: cliConfig, env: env}, nil
+}
+
+// SetEnv sets an environment variable for the commands that follow.
+func (c CLI) SetEnv(name, value string) error {
+	c.env[name] = value
+	return c.tf.SetEnv(c.env)
 }
 
 // LogTo makes the commands that follow log at level (TF_LOG) to the file

@@ -11,6 +11,10 @@ import (
 // ProviderBinaryName is the file name Terraform looks for in a dev override.
 const ProviderBinaryName = "terraform-provider-auth0keys"
 
+// MirrorVersion is the version the local mirror offers the build as, for
+// terraform init: it meets the examples' constraint "~> 0.1".
+const MirrorVersion = "0.1.0"
+
 // ProviderAddresses are the addresses the local build answers: the
 // provider's own, and the one Terraform assumes for a module that uses it
 // without declaring it.
@@ -58,7 +62,7 @@ func WriteDevOverride(dir, providerDir string) (string, error) {
 	mirror := filepath.Join(dir, "mirror")
 	for _, host := range []string{"registry.terraform.io", "registry.opentofu.org"} {
 		for _, addr := range ProviderAddresses {
-			platform := filepath.Join(mirror, host, addr, "0.0.1", runtime.GOOS+"_"+runtime.GOARCH)
+			platform := filepath.Join(mirror, host, addr, MirrorVersion, runtime.GOOS+"_"+runtime.GOARCH)
 			if err := os.MkdirAll(platform, 0o700); err != nil {
 				return "", err
 			}

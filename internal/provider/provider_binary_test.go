@@ -160,3 +160,30 @@ func TestRequests(t *testing.T) {
 		})
 	}
 }
+
+// TestExtraCAFile trusts the emulator's CA through AUTH0KEYS_CA_CERT_FILE
+// alone, as on systems where Go does not read SSL_CERT_FILE.
+func TestExtraCAFile(t *testing.T) {
+	requireAcceptance(t)
+	t.Parallel()
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	caFile := os.Getenv("SSL_CERT_FILE")
+	for name, extra := range map[string]string{"without it": "", "with it": caFile} {
+		cli := acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+keysDataSource)
+		if err := cli.SetEnv("SSL_CERT_FILE", filepath.Join(t.TempDir(), "no-such-file.pem")); err != nil {
+			t.Fatal(err)
+		}
+		if extra != "" {
+			if err := cli.SetEnv("AUTH0KEYS_CA_CERT_FILE", extra); err != nil {
+				t.Fatal(err)
+			}
+		}
+		out, err := cli.Plan()
+		switch {
+		case extra == "" && (err == nil || !strings.Contains(out, "certificate signed by unknown authority")):
+			t.Errorf("%s: the emulator's certificate was trusted: %v\n%s", name, err, out)
+		case extra != "" && err != nil:
+			t.Errorf("%s: %v\n%s", name, err, out)
+		}
+	}
+}

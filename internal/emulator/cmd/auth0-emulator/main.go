@@ -16,7 +16,7 @@ import (
 )
 
 func main() {
-	addr := flag.String("addr", "127.0.0.1:0", "loopback address to listen on")
+	addr := flag.String("addr", "127.0.0.1:0", "loopback address to listen on, such as 127.0.0.1:8443 (port 0: any free port)")
 	dir := flag.String("dir", ".emulator", "folder for ca.pem and env.sh")
 	flag.Parse()
 
@@ -37,8 +37,10 @@ func main() {
 		log.Fatal(err)
 	}
 	client := emulator.DefaultClient()
-	env := fmt.Sprintf("export AUTH0_DOMAIN=%q\nexport AUTH0_CLIENT_ID=%q\nexport AUTH0_CLIENT_SECRET=%q\nexport SSL_CERT_FILE=%q\n",
-		srv.Domain(), client.ID, client.Secret, caPath)
+	// SSL_CERT_FILE is read by Go on Linux and other Unix systems;
+	// AUTH0KEYS_CA_CERT_FILE makes the provider trust the CA on any system.
+	env := fmt.Sprintf("export AUTH0_DOMAIN=%q\nexport AUTH0_CLIENT_ID=%q\nexport AUTH0_CLIENT_SECRET=%q\nexport SSL_CERT_FILE=%q\nexport AUTH0KEYS_CA_CERT_FILE=%q\n",
+		srv.Domain(), client.ID, client.Secret, caPath, caPath)
 	envPath := filepath.Join(*dir, "env.sh")
 	// Written last and renamed into place, so a reader never sees half of it.
 	if err := os.WriteFile(envPath+".tmp", []byte(env), 0o600); err != nil {
