@@ -115,7 +115,7 @@ func checkPolicySet(t *testing.T, opa, policies, planFile string) {
 		t.Fatal(err)
 	}
 	input := filepath.Join(t.TempDir(), "input.json")
-	if err := os.WriteFile(input, []byte(`{"plan": `+string(plan)+`}`), 0o600); err != nil {
+	if err := os.WriteFile(input, []byte(`{"plan": `+string(plan)+`}`), 0o600); err != nil { //nolint:gosec // a file in the test's own folder
 		t.Fatal(err)
 	}
 	for _, q := range queries {
