@@ -46,10 +46,6 @@ type rotationModel struct {
 
 const defaultMinRotationInterval = "1h"
 
-// reconcileTimeout bounds the read that finds out what a rotation with a
-// lost answer did; it runs even when the apply was cancelled.
-const reconcileTimeout = 30 * time.Second
-
 // importedKey marks, in private state, a rotation recorded by import: its
 // first triggers are taken from the configuration without rotating.
 const importedKey = "imported"
@@ -158,18 +154,6 @@ func (r *signingKeyRotationResource) ModifyPlan(ctx context.Context, req resourc
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 }
 
-// rotationRoles decides the keys' roles for a rotation, refusing a list
-// that does not say for sure which key is current and which is next.
-func rotationRoles(domain string, keys []management.SigningKey) (management.KeyRoles, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	if err := management.CheckList(keys); err != nil {
-		diags.AddError("Cannot rotate: the tenant's key list is inconsistent",
-			fmt.Sprintf("Auth0 tenant %s: %s. Which key a rotation retires and which it makes current cannot be decided "+
-				"from such a list, so nothing is sent. Check the keys in the Auth0 dashboard.", domain, err))
-	}
-	return management.Roles(keys), diags
-}
-
 // expectMoves records which keys rotating a tenant with these roles moves:
 // the next key becomes current, the current key becomes previous.
 func (m *rotationModel) expectMoves(domain string, roles management.KeyRoles) diag.Diagnostics {
@@ -185,6 +169,11 @@ func (m *rotationModel) expectMoves(domain string, roles management.KeyRoles) di
 		m.PreviousKID = types.StringValue(roles.Current.KID)
 	}
 	return diags
+}
+
+// moves are the keys the planned rotation moves.
+func (m *rotationModel) moves() plannedMoves {
+	return plannedMoves{retires: m.PreviousKID.ValueString(), current: m.CurrentKID.ValueString()}
 }
 
 // describeMoves says in words what the planned rotation does.
@@ -234,119 +223,23 @@ func (r *signingKeyRotationResource) Create(ctx context.Context, req resource.Cr
 	}
 	ctx, cancel := bounded(ctx, plan.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
 	defer cancel()
-	// Compare, then rotate: a list read before this apply began may be
-	// stale, so the tenant is read again right before the rotate call.
-	keys, err := client.ReadSigningKeys(ctx)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot rotate the signing key", tenantErrorDetail(err, "create")+"\n\nNothing was sent: the tenant did not rotate.")
-		return
-	}
-	roles, diags := rotationRoles(client.Domain(), keys)
-	resp.Diagnostics.Append(diags...)
-	if diags.HasError() {
-		return
-	}
-	if plan.CurrentKID.IsUnknown() {
-		// Planned before the provider could be configured: learn now which
-		// keys the rotation moves, and check what the plan could not.
-		resp.Diagnostics.Append(plan.expectMoves(client.Domain(), roles)...)
-		resp.Diagnostics.Append(checkRotationInterval(client.Domain(), roles, plan.MinRotationInterval.ValueString(), time.Now())...)
-		if resp.Diagnostics.HasError() {
-			return
+	nextKID, ok := rotateAsPlanned(ctx, client, "create", &resp.Diagnostics, func(roles management.KeyRoles) (plannedMoves, diag.Diagnostics) {
+		var diags diag.Diagnostics
+		if plan.CurrentKID.IsUnknown() {
+			// Planned before the provider could be configured: learn now
+			// which keys the rotation moves, and check what the plan could not.
+			diags.Append(plan.expectMoves(client.Domain(), roles)...)
+			diags.Append(checkRotationInterval(client.Domain(), roles, plan.MinRotationInterval.ValueString(), time.Now())...)
 		}
-	}
-	if !plan.movesFrom(roles) {
-		resp.Diagnostics.AddError("The tenant's signing keys changed since the plan",
-			fmt.Sprintf("The plan rotates Auth0 tenant %s from current key %s and next key %s, but the tenant now has current key %s "+
-				"and next key %s. Someone rotated it since the plan was made. Nothing was sent: plan again to see what a rotation "+
-				"would do now.", client.Domain(), kidOrNone(plan.PreviousKID.ValueString()), plan.CurrentKID.ValueString(),
-				roleKID(roles.Current), roleKID(roles.Next)))
+		return plan.moves(), diags
+	})
+	if !ok {
 		return
 	}
-	ref, err := client.RotateSigningKey(ctx)
-	switch {
-	case err == nil:
-		plan.NextKID = types.StringValue(ref.KID)
-	case !management.OutcomeUnknown(err):
-		resp.Diagnostics.AddError("Cannot rotate the signing key", tenantErrorDetail(err, "create")+
-			"\n\nNo rotation was carried out: Auth0 refused the call, so the tenant's keys are as they were and applying again is safe.")
-		return
-	default:
-		if !r.reconcile(ctx, client, &plan, err, &resp.Diagnostics) {
-			return
-		}
-	}
+	plan.NextKID = types.StringValue(nextKID)
 	plan.ID = plan.CurrentKID
 	plan.RotatedAt = types.StringValue(time.Now().UTC().Format(time.RFC3339))
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
-}
-
-// movesFrom reports whether the tenant's keys are still the ones the plan
-// rotates from.
-func (m *rotationModel) movesFrom(roles management.KeyRoles) bool {
-	return roleKID(roles.Next) == m.CurrentKID.ValueString() && roleKID(roles.Current) == kidOrNone(m.PreviousKID.ValueString())
-}
-
-// reconcile finds out what a rotate call whose answer was lost did, with a
-// read of its own that a cancelled apply does not stop. It reports whether
-// the rotation happened as planned, with next_kid filled in; otherwise it
-// adds an error that says what the tenant shows.
-func (r *signingKeyRotationResource) reconcile(ctx context.Context, client *management.Client, plan *rotationModel, sendErr error, diags *diag.Diagnostics) bool {
-	readCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), reconcileTimeout)
-	defer cancel()
-	keys, err := client.ReadSigningKeys(readCtx)
-	if err != nil {
-		diags.AddError("The rotation's outcome is unknown",
-			fmt.Sprintf("The rotate call got no usable answer (%s), and reading the tenant afterwards failed too (%s). "+
-				"Auth0 may have rotated: %s may be current now. Do not rotate again before checking the tenant's keys "+
-				"(the auth0keys_signing_keys data source): if it rotated, import this rotation by that kid. "+
-				"min_rotation_interval makes the next plan fail rather than rotate a second time.",
-				sendErr, err, plan.CurrentKID.ValueString()))
-		return false
-	}
-	roles := management.Roles(keys)
-	if listErr := management.CheckList(keys); listErr != nil {
-		diags.AddError("The rotation's outcome is unknown",
-			fmt.Sprintf("The rotate call got no usable answer (%s), and the tenant's list of keys afterwards cannot be trusted (%s). "+
-				"Do not rotate again before checking the tenant's keys in the Auth0 dashboard: if it rotated, import this rotation by kid %s.",
-				sendErr, listErr, plan.CurrentKID.ValueString()))
-		return false
-	}
-	switch {
-	case roleKID(roles.Current) == plan.CurrentKID.ValueString() && roles.Next != nil:
-		plan.NextKID = types.StringValue(roles.Next.KID)
-		diags.AddWarning("Auth0's answer to the rotation was lost; the tenant rotated",
-			fmt.Sprintf("The rotate call got no usable answer (%s). Reading the tenant shows the rotation happened as planned: "+
-				"%s is current and Auth0 queued %s as the next key. The rotation is recorded; it is not sent again.",
-				sendErr, roles.Current.KID, roles.Next.KID))
-		return true
-	case plan.movesFrom(roles):
-		diags.AddError("Cannot rotate the signing key",
-			fmt.Sprintf("The rotate call got no usable answer (%s). Reading the tenant shows it did not rotate: %s is still current "+
-				"and %s still next. No rotation happened, and applying again is safe.",
-				sendErr, kidOrNone(plan.PreviousKID.ValueString()), plan.CurrentKID.ValueString()))
-	default:
-		diags.AddError("The tenant's signing keys moved otherwise than planned",
-			fmt.Sprintf("The rotate call got no usable answer (%s). The plan made %s current; the tenant now has current key %s "+
-				"and next key %s, so something else rotated it too. Nothing is recorded: check the tenant's keys before applying again, "+
-				"and import the rotation by kid if it stands for this one.",
-				sendErr, plan.CurrentKID.ValueString(), roleKID(roles.Current), roleKID(roles.Next)))
-	}
-	return false
-}
-
-func roleKID(k *management.SigningKey) string {
-	if k == nil {
-		return "(none)"
-	}
-	return k.KID
-}
-
-func kidOrNone(kid string) string {
-	if kid == "" {
-		return "(none)"
-	}
-	return kid
 }
 
 // Read keeps the prior state, with which the framework fills the response:

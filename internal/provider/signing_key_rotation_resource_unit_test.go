@@ -100,10 +100,10 @@ func TestMovesFrom(t *testing.T) {
 	t.Parallel()
 	m := rotationModel{}
 	m.expectMoves("t", management.KeyRoles{Current: &management.SigningKey{KID: "a"}, Next: &management.SigningKey{KID: "b"}})
-	if !m.movesFrom(management.KeyRoles{Current: &management.SigningKey{KID: "a"}, Next: &management.SigningKey{KID: "b"}}) {
+	if !m.moves().from(management.KeyRoles{Current: &management.SigningKey{KID: "a"}, Next: &management.SigningKey{KID: "b"}}) {
 		t.Error("the keys the plan named are not recognised")
 	}
-	if m.movesFrom(management.KeyRoles{Current: &management.SigningKey{KID: "b"}, Next: &management.SigningKey{KID: "c"}}) {
+	if m.moves().from(management.KeyRoles{Current: &management.SigningKey{KID: "b"}, Next: &management.SigningKey{KID: "c"}}) {
 		t.Error("a tenant rotated since the plan passes the comparison")
 	}
 	if diags := m.expectMoves("t", management.KeyRoles{Current: &management.SigningKey{KID: "a"}}); !diags.HasError() {

@@ -1,0 +1,147 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/auth0keys/terraform-provider-auth0keys/internal/management"
+)
+
+// reconcileTimeout bounds the read that finds out what a rotation with a
+// lost answer did; it runs even when the apply was cancelled.
+const reconcileTimeout = 30 * time.Second
+
+// plannedMoves are the keys a planned rotation moves: the current key it
+// retires (empty when the tenant had none) and the next key it makes
+// current.
+type plannedMoves struct {
+	retires, current string
+}
+
+// from reports whether the tenant's keys are still the ones the plan
+// rotates from.
+func (m plannedMoves) from(roles management.KeyRoles) bool {
+	return roleKID(roles.Next) == m.current && roleKID(roles.Current) == kidOrNone(m.retires)
+}
+
+// rotateAsPlanned rotates the tenant exactly once, as planned, or not at
+// all. It reads the tenant with a request of its own right before the
+// rotate call (a list read before this apply began may be stale) and sends
+// the call only if the current and next keys are still those the plan
+// named; resolve gives the planned moves from that read. A call whose
+// answer is lost is never sent again: the tenant is read, and a rotation
+// that happened as planned is recorded with a warning. It returns the new
+// next key's kid, and false, with an error added, when the tenant did not
+// rotate as planned.
+func rotateAsPlanned(ctx context.Context, client *management.Client, timeout string, diags *diag.Diagnostics,
+	resolve func(management.KeyRoles) (plannedMoves, diag.Diagnostics),
+) (string, bool) {
+	keys, err := client.ReadSigningKeys(ctx)
+	if err != nil {
+		diags.AddError("Cannot rotate the signing key", tenantErrorDetail(err, timeout)+"\n\nNothing was sent: the tenant did not rotate.")
+		return "", false
+	}
+	roles, problems := rotationRoles(client.Domain(), keys)
+	diags.Append(problems...)
+	if problems.HasError() {
+		return "", false
+	}
+	moves, problems := resolve(roles)
+	diags.Append(problems...)
+	if problems.HasError() {
+		return "", false
+	}
+	if !moves.from(roles) {
+		diags.AddError("The tenant's signing keys changed since the plan",
+			fmt.Sprintf("The plan rotates Auth0 tenant %s from current key %s and next key %s, but the tenant now has current key %s "+
+				"and next key %s. Someone rotated it since the plan was made. Nothing was sent: plan again to see what a rotation "+
+				"would do now.", client.Domain(), kidOrNone(moves.retires), moves.current, roleKID(roles.Current), roleKID(roles.Next)))
+		return "", false
+	}
+	ref, err := client.RotateSigningKey(ctx)
+	switch {
+	case err == nil:
+		return ref.KID, true
+	case !management.OutcomeUnknown(err):
+		diags.AddError("Cannot rotate the signing key", tenantErrorDetail(err, timeout)+
+			"\n\nNo rotation was carried out: Auth0 refused the call, so the tenant's keys are as they were and applying again is safe.")
+		return "", false
+	}
+	return reconcile(ctx, client, moves, err, diags)
+}
+
+// rotationRoles decides the keys' roles for a rotation, refusing a list
+// that does not say for sure which key is current and which is next.
+func rotationRoles(domain string, keys []management.SigningKey) (management.KeyRoles, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if err := management.CheckList(keys); err != nil {
+		diags.AddError("Cannot rotate: the tenant's key list is inconsistent",
+			fmt.Sprintf("Auth0 tenant %s: %s. Which key a rotation retires and which it makes current cannot be decided "+
+				"from such a list, so nothing is sent. Check the keys in the Auth0 dashboard.", domain, err))
+	}
+	return management.Roles(keys), diags
+}
+
+// reconcile finds out what a rotate call whose answer was lost did, with a
+// read of its own that a cancelled apply does not stop. It returns the new
+// next key and true when the rotation happened as planned; otherwise it
+// adds an error that says what the tenant shows.
+func reconcile(ctx context.Context, client *management.Client, moves plannedMoves, sendErr error, diags *diag.Diagnostics) (string, bool) {
+	readCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), reconcileTimeout)
+	defer cancel()
+	keys, err := client.ReadSigningKeys(readCtx)
+	if err != nil {
+		diags.AddError("The rotation's outcome is unknown",
+			fmt.Sprintf("The rotate call got no usable answer (%s), and reading the tenant afterwards failed too (%s). "+
+				"Auth0 may have rotated: %s may be current now. Do not rotate again before checking the tenant's keys "+
+				"(the auth0keys_signing_keys data source): if it rotated, import this rotation by that kid. "+
+				"min_rotation_interval makes the next plan fail rather than rotate a second time.",
+				sendErr, err, moves.current))
+		return "", false
+	}
+	roles := management.Roles(keys)
+	if listErr := management.CheckList(keys); listErr != nil {
+		diags.AddError("The rotation's outcome is unknown",
+			fmt.Sprintf("The rotate call got no usable answer (%s), and the tenant's list of keys afterwards cannot be trusted (%s). "+
+				"Do not rotate again before checking the tenant's keys in the Auth0 dashboard: if it rotated, import this rotation by kid %s.",
+				sendErr, listErr, moves.current))
+		return "", false
+	}
+	switch {
+	case roleKID(roles.Current) == moves.current && roles.Next != nil:
+		diags.AddWarning("Auth0's answer to the rotation was lost; the tenant rotated",
+			fmt.Sprintf("The rotate call got no usable answer (%s). Reading the tenant shows the rotation happened as planned: "+
+				"%s is current and Auth0 queued %s as the next key. The rotation is recorded; it is not sent again.",
+				sendErr, roles.Current.KID, roles.Next.KID))
+		return roles.Next.KID, true
+	case moves.from(roles):
+		diags.AddError("Cannot rotate the signing key",
+			fmt.Sprintf("The rotate call got no usable answer (%s). Reading the tenant shows it did not rotate: %s is still current "+
+				"and %s still next. No rotation happened, and applying again is safe.",
+				sendErr, kidOrNone(moves.retires), moves.current))
+	default:
+		diags.AddError("The tenant's signing keys moved otherwise than planned",
+			fmt.Sprintf("The rotate call got no usable answer (%s). The plan made %s current; the tenant now has current key %s "+
+				"and next key %s, so something else rotated it too. Nothing is recorded: check the tenant's keys before applying again, "+
+				"and import the rotation by kid if it stands for this one.",
+				sendErr, moves.current, roleKID(roles.Current), roleKID(roles.Next)))
+	}
+	return "", false
+}
+
+func roleKID(k *management.SigningKey) string {
+	if k == nil {
+		return "(none)"
+	}
+	return k.KID
+}
+
+func kidOrNone(kid string) string {
+	if kid == "" {
+		return "(none)"
+	}
+	return kid
+}
