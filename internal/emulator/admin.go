@@ -3,6 +3,7 @@ package emulator
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"time"
 )
@@ -14,6 +15,8 @@ import (
 //	POST /_emulator/rotate                 rotate out of band, as in the dashboard
 //	PUT  /_emulator/clients/{id}/scopes    set a client's scopes: {"scopes": [...]}
 //	GET  /_emulator/state                  keys as stored, rotations, revocations
+//	PUT  /_emulator/keys/{kid}/dates       {"current_since": RFC 3339, "current_until": RFC 3339}
+//	PUT  /_emulator/gateway-jwks           the key set the gateway at GatewayJWKSPath serves
 //
 // They need no token (the emulator listens on loopback only) and are not
 // recorded in the request log.
@@ -96,6 +99,36 @@ func (s *Server) adminRoutes(mux *http.ServeMux) {
 			return
 		}
 		writeJSON(w, http.StatusOK, body)
+	})
+	mux.HandleFunc("PUT "+AdminPath+"/keys/{kid}/dates", func(w http.ResponseWriter, r *http.Request) {
+		var body struct {
+			CurrentSince time.Time `json:"current_since"`
+			CurrentUntil time.Time `json:"current_until"`
+		}
+		if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+			adminError(w, "the body is not {\"current_since\": ..., \"current_until\": ...} in RFC 3339: "+err.Error())
+			return
+		}
+		if !s.SetKeyDates(r.PathValue("kid"), body.CurrentSince, body.CurrentUntil) {
+			keyError(w, errKeyNotFound)
+			return
+		}
+		writeJSON(w, http.StatusOK, body)
+	})
+	mux.HandleFunc("PUT "+AdminPath+"/gateway-jwks", func(w http.ResponseWriter, r *http.Request) {
+		var jwks struct {
+			Keys []JWK `json:"keys"`
+		}
+		body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		if err == nil {
+			err = json.Unmarshal(body, &jwks)
+		}
+		if err != nil {
+			adminError(w, "the body is not a JSON Web Key Set: "+fmt.Sprint(err))
+			return
+		}
+		s.SetGatewayJWKS(body)
+		writeJSON(w, http.StatusOK, jwks)
 	})
 	mux.HandleFunc("GET "+AdminPath+"/state", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"keys": s.Keys(), "rotations": s.Rotations(), "revocations": s.Revocations()})

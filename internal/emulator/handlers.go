@@ -31,6 +31,26 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /api/v2/keys/signing/rotate", s.endpoint(OpRotate, []string{scopes.CreateSigningKeys, scopes.UpdateSigningKeys}, s.rotateKey))
 	mux.Handle("GET /api/v2/keys/signing/{kid}", s.endpoint(OpGet, []string{scopes.ReadSigningKeys}, s.getKey))
 	mux.Handle("PUT /api/v2/keys/signing/{kid}/revoke", s.endpoint(OpRevoke, []string{scopes.UpdateSigningKeys}, s.revokeKey))
+	mux.Handle("GET /api/v2/resource-servers", s.endpoint(OpAPIs, []string{scopes.ReadResourceServers}, func(w http.ResponseWriter, r *http.Request) {
+		listPage(w, r, "resource_servers", s.apis)
+	}))
+	mux.Handle("GET /api/v2/clients", s.endpoint(OpApplications, []string{scopes.ReadClients}, func(w http.ResponseWriter, r *http.Request) {
+		listPage(w, r, "clients", s.applications)
+	}))
+	mux.Handle("GET /.well-known/jwks.json", s.endpoint(OpJWKS, nil, func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(s.PublishedJWKS())
+	}))
+	mux.Handle("GET "+GatewayJWKSPath, s.endpoint(OpGateway, nil, func(w http.ResponseWriter, _ *http.Request) {
+		s.gatewayMu.Lock()
+		defer s.gatewayMu.Unlock()
+		if s.gatewayJWKS == nil {
+			apiError(w, http.StatusNotFound, "Not Found", "the gateway serves no key set yet", "")
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(s.gatewayJWKS)
+	}))
 	s.adminRoutes(mux)
 	mux.Handle("/", s.endpoint(OpUnknown, nil, func(w http.ResponseWriter, _ *http.Request) {
 		apiError(w, http.StatusNotFound, "Not Found", "Not Found", "")
@@ -175,6 +195,10 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request, required []st
 	}
 	return true
 }
+
+// GatewayJWKSPath is where the emulator serves the key set of an emulated
+// gateway that copies the tenant's keys instead of reading them (SetGatewayJWKS).
+const GatewayJWKSPath = "/gateway/jwks.json"
 
 const clientAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rsa"
 	"crypto/tls"
+	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -42,6 +43,10 @@ type Options struct {
 	TokenTTL time.Duration
 	// RateLimit is the X-RateLimit-Limit advertised per one-second window; 50 when zero.
 	RateLimit int
+	// APIs the tenant lists; the Auth0 Management API alone when nil.
+	APIs []API
+	// Applications the tenant lists.
+	Applications []Application
 }
 
 // DefaultClient is the machine-to-machine client a new emulator accepts.
@@ -64,7 +69,12 @@ type Server struct {
 	log       *requestLog
 	done      chan struct{}
 	// assertions verifies Private Key JWT assertions and their jti.
-	assertions assertionCheck
+	assertions   assertionCheck
+	apis         []API
+	applications []Application
+	// gatewayJWKS is what the emulated gateway serves (GatewayJWKSPath).
+	gatewayMu   sync.Mutex
+	gatewayJWKS []byte
 }
 
 // Start creates a tenant and serves it over HTTPS until Close.
@@ -110,7 +120,10 @@ func Start(opts Options) (*Server, error) {
 	s := &Server{
 		ca: opts.CA, listener: ln, tenant: t, clients: opts.Clients, tokenTTL: opts.TokenTTL,
 		tokens: newTokenStore(), limits: newRateLimiter(opts.RateLimit), faults: &faultSet{}, log: &requestLog{},
-		done: make(chan struct{}),
+		done: make(chan struct{}), apis: opts.APIs, applications: opts.Applications,
+	}
+	if s.apis == nil {
+		s.apis = []API{ManagementAPI(ln.Addr().String())}
 	}
 	s.http = &http.Server{
 		Handler:           s.routes(),
@@ -302,16 +315,44 @@ func (s *Server) Count(op Operation) int { return s.log.count(op) }
 // ResetRequests empties the request log.
 func (s *Server) ResetRequests() { s.log.reset() }
 
+// SetKeyDates changes when a key became and stopped being current, so that
+// tests need not wait; a zero time leaves the date out. It reports false
+// for an unknown kid.
+func (s *Server) SetKeyDates(kid string, since, until time.Time) bool {
+	return s.tenant.setDates(kid, since, until)
+}
+
+// SetGatewayJWKS sets the JSON Web Key Set the emulated gateway serves at
+// GatewayJWKSPath, as a service that copied the tenant's keys would.
+func (s *Server) SetGatewayJWKS(jwks []byte) {
+	s.gatewayMu.Lock()
+	defer s.gatewayMu.Unlock()
+	s.gatewayJWKS = append([]byte(nil), jwks...)
+}
+
+// PublishedJWKS is the tenant's /.well-known/jwks.json document.
+func (s *Server) PublishedJWKS() []byte {
+	b, _ := json.Marshal(map[string][]JWK{"keys": s.tenant.published()})
+	return b
+}
+
 // Operation names an endpoint of the emulator.
 type Operation string
 
 // The endpoints.
 const (
-	OpToken   Operation = "token"
-	OpList    Operation = "list"
-	OpGet     Operation = "get"
-	OpRotate  Operation = "rotate"
-	OpRevoke  Operation = "revoke"
+	OpToken  Operation = "token"
+	OpList   Operation = "list"
+	OpGet    Operation = "get"
+	OpRotate Operation = "rotate"
+	OpRevoke Operation = "revoke"
+	// OpAPIs lists resource servers, OpApplications applications.
+	OpAPIs         Operation = "resource-servers"
+	OpApplications Operation = "clients"
+	// OpJWKS is the tenant's public key set, OpGateway the emulated
+	// gateway's copy of it.
+	OpJWKS    Operation = "jwks"
+	OpGateway Operation = "gateway-jwks"
 	OpUnknown Operation = "unknown"
 )
 

@@ -5,6 +5,8 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -219,5 +221,68 @@ func TestAdminEndpoint(t *testing.T) {
 		if strings.HasPrefix(r.Path, AdminPath) {
 			t.Fatalf("the request log recorded an admin request: %+v", r)
 		}
+	}
+}
+
+func TestDirectoryListsPageAsAuth0Does(t *testing.T) {
+	var apps []Application
+	for i := range 250 {
+		apps = append(apps, Application{ClientID: fmt.Sprintf("app%03d", i), Name: "app", JWTConfiguration: &JWTConfiguration{LifetimeInSeconds: 36000}})
+	}
+	s := start(t, Options{Applications: apps})
+	hc := client(t, s)
+	get := func(path string, scopeList []string) (int, []byte) {
+		req, _ := http.NewRequest(http.MethodGet, s.URL()+path, nil)
+		req.Header.Set("Authorization", "Bearer "+s.IssueToken(scopeList, time.Hour))
+		resp, err := hc.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, b
+	}
+	status, body := get("/api/v2/clients?page=2&per_page=100&include_totals=true&fields=client_id,jwt_configuration&include_fields=true", []string{scopes.ReadClients})
+	var page struct {
+		Clients []map[string]any `json:"clients"`
+		Start   int              `json:"start"`
+		Total   int              `json:"total"`
+	}
+	if err := json.Unmarshal(body, &page); err != nil || status != http.StatusOK || page.Total != 250 || page.Start != 200 || len(page.Clients) != 50 {
+		t.Fatalf("page 3: %d %+v %v", status, page, err)
+	}
+	if _, named := page.Clients[0]["name"]; named || page.Clients[0]["client_id"] != "app200" {
+		t.Fatalf("fields were not applied: %v", page.Clients[0])
+	}
+	if status, _ := get("/api/v2/clients?per_page=101", []string{scopes.ReadClients}); status != http.StatusBadRequest {
+		t.Fatalf("per_page 101: %d", status)
+	}
+	if status, _ := get("/api/v2/clients", []string{scopes.ReadSigningKeys}); status != http.StatusForbidden {
+		t.Fatalf("without read:clients: %d", status)
+	}
+	status, body = get("/api/v2/resource-servers", []string{scopes.ReadResourceServers})
+	var apis []API
+	if err := json.Unmarshal(body, &apis); err != nil || status != http.StatusOK || len(apis) != 1 || !apis[0].IsSystem || apis[0].TokenLifetime != 86400 {
+		t.Fatalf("resource servers: %d %s", status, body)
+	}
+}
+
+func TestPublishedKeysAndKeyDates(t *testing.T) {
+	s := start(t, Options{Keys: TenantWithHistory()})
+	var jwks struct {
+		Keys []JWK `json:"keys"`
+	}
+	if err := json.Unmarshal(s.PublishedJWKS(), &jwks); err != nil || len(jwks.Keys) != 3 {
+		t.Fatalf("published %d keys, want the previous, current and next: %v", len(jwks.Keys), err)
+	}
+	if jwks.Keys[0].Kid != s.Keys()[1].KID || jwks.Keys[0].N == "" || jwks.Keys[0].X5t == "" {
+		t.Fatalf("first published key: %+v", jwks.Keys[0])
+	}
+	since := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	if !s.SetKeyDates(s.Keys()[2].KID, since, time.Time{}) {
+		t.Fatal("no such key")
+	}
+	if k := s.Keys()[2]; k.CurrentSince == nil || *k.CurrentSince != "2026-01-02T03:04:05.000Z" || k.CurrentUntil != nil {
+		t.Fatalf("dates: %+v", k)
 	}
 }

@@ -81,6 +81,8 @@ type tenant struct {
 	// listedTwice holds extra copies of keys that list answers show first,
 	// with other flags, as a malformed answer would.
 	listedTwice []Key
+	// jwks holds each key's public key as the tenant publishes it.
+	jwks map[string]JWK
 	// rotations and revocations count the changes the tenant carried out.
 	rotations, revocations int
 }
@@ -115,7 +117,37 @@ func (t *tenant) add(s KeySpec) (Key, error) {
 		CurrentSince: timestamp(s.CurrentSince), CurrentUntil: timestamp(s.CurrentUntil), RevokedAt: timestamp(s.RevokedAt),
 	}
 	t.keys = append(t.keys, k)
+	t.publish(k.KID, mat)
 	return *k, nil
+}
+
+func (t *tenant) publish(kid string, mat keyMaterial) {
+	if t.jwks == nil {
+		t.jwks = map[string]JWK{}
+	}
+	jwk := mat.jwk
+	jwk.Kid = kid
+	t.jwks[kid] = jwk
+}
+
+// published is the tenant's JSON Web Key Set: the current key, the next
+// key and previously used keys that are not revoked.
+func (t *tenant) published() []JWK {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	out := []JWK{}
+	for _, k := range t.keys {
+		if !k.Revoked {
+			out = append(out, t.jwks[k.KID])
+		}
+	}
+	return out
+}
+
+// setDates changes when a key became and stopped being current, as time
+// passing would; a zero time leaves the date out.
+func (t *tenant) setDates(kid string, since, until time.Time) bool {
+	return t.set(kid, func(k *Key) { k.CurrentSince, k.CurrentUntil = timestamp(since), timestamp(until) })
 }
 
 func (t *tenant) find(kid string) *Key {
@@ -204,6 +236,7 @@ func (t *tenant) rotate() (Key, error) {
 	t.rotations++
 	k := &Key{KID: newKID(), Cert: mat.certPEM, PKCS7: mat.pkcs7PEM, Fingerprint: mat.fingerprint, Thumbprint: mat.thumbprint, Next: true}
 	t.keys = append(t.keys, k)
+	t.publish(k.KID, mat)
 	return *k, nil
 }
 

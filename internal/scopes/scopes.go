@@ -12,3 +12,9 @@ const (
 
 // SigningKeys is every scope of the signing key endpoints.
 var SigningKeys = []string{ReadSigningKeys, CreateSigningKeys, UpdateSigningKeys}
+
+// Scopes of the endpoints that say how long tokens live.
+const (
+	ReadResourceServers = "read:resource_servers"
+	ReadClients         = "read:clients"
+)
