@@ -3,6 +3,7 @@ package management_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -591,5 +592,51 @@ func TestPrivateKeyJWT(t *testing.T) {
 	if _, err := management.New(management.Config{Domain: srv.Domain(), ClientID: "pkjwt", ClientAssertionPrivateKey: "not a key"}); err == nil ||
 		err.Error() != "client_assertion_private_key is not a PEM private key" {
 		t.Fatalf("an unreadable key: %v", err)
+	}
+}
+
+func TestListApplicationsReadsEveryPage(t *testing.T) {
+	t.Parallel()
+	var apps []emulator.Application
+	for i := range 250 {
+		apps = append(apps, emulator.Application{ClientID: fmt.Sprintf("app%03d", i), Name: "app"})
+	}
+	apps[230].JWTConfiguration = &emulator.JWTConfiguration{LifetimeInSeconds: 129600}
+	reader := emulator.Client{ID: "lister", Secret: "lister-secret", Scopes: []string{scopes.ReadClients, scopes.ReadResourceServers}}
+	srv := acctest.StartEmulator(t, emulator.Options{Applications: apps, Clients: []emulator.Client{reader}})
+	client := newClient(t, srv, func(c *management.Config) { c.ClientID, c.ClientSecret = reader.ID, reader.Secret })
+	got, err := client.ListApplications(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	apis, err := client.ListAPIs(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	longest := management.LongestTokenLifetime(apis, got)
+	if len(got) != 250 || longest.Lifetime != 36*time.Hour || longest.Source != `the ID tokens of application "app" (app230)` {
+		t.Fatalf("%d applications, longest lifetime %s from %s", len(got), longest.Lifetime, longest.Source)
+	}
+	wantCounts(t, srv, map[emulator.Operation]int{emulator.OpApplications: 3, emulator.OpAPIs: 1})
+}
+
+func TestFetchJWKS(t *testing.T) {
+	t.Parallel()
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	client := newClient(t, srv)
+	set, err := client.FetchJWKS(context.Background(), srv.URL()+"/.well-known/jwks.json")
+	if err != nil || len(set.Keys) != 2 {
+		t.Fatalf("the tenant's JWKS: %+v %v", set, err)
+	}
+	if _, err := client.FetchJWKS(context.Background(), "http://"+srv.Domain()+"/.well-known/jwks.json"); err == nil {
+		t.Fatal("a plain HTTP URL was read")
+	}
+	if _, err := client.FetchJWKS(context.Background(), srv.URL()+emulator.GatewayJWKSPath); err == nil {
+		t.Fatal("a gateway serving nothing was read")
+	}
+	for _, r := range srv.Requests() {
+		if r.Op == emulator.OpToken {
+			t.Fatal("reading a JWKS asked for a token")
+		}
 	}
 }

@@ -1,13 +1,20 @@
 package management
 
 import (
+	"context"
 	"crypto/rsa"
 	"crypto/sha1" //nolint:gosec // x5t is defined as the SHA-1 thumbprint (RFC 7517).
 	"crypto/x509"
 	"encoding/base64"
+	"encoding/json"
 	"encoding/pem"
 	"fmt"
+	"io"
 	"math/big"
+	"net/http"
+	"net/url"
+
+	"github.com/hashicorp/go-retryablehttp"
 )
 
 // JWK is a public signing key in JSON Web Key form, as a tenant publishes
@@ -74,4 +81,36 @@ func PublishedJWKS(keys []SigningKey) (JWKS, []error) {
 		set.Keys = append(set.Keys, jwk)
 	}
 	return set, unusable
+}
+
+// FetchJWKS reads the JSON Web Key Set at an HTTPS URL, such as a
+// gateway's copy of the tenant's keys, with the client's retries and
+// trust. It sends no credentials.
+func (c *Client) FetchJWKS(ctx context.Context, rawURL string) (JWKS, error) {
+	var set JWKS
+	u, err := url.Parse(rawURL)
+	if err != nil || u.Scheme != "https" || u.Host == "" {
+		return set, fmt.Errorf("%q is not an https:// URL", rawURL)
+	}
+	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return set, err
+	}
+	req.Header.Set("Accept", "application/json")
+	resp, err := c.repeatable.Do(req)
+	if err != nil {
+		return set, fmt.Errorf("cannot read %s: %w", rawURL, stripURLError(err))
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswerSize))
+	if err != nil {
+		return set, fmt.Errorf("cannot read %s: %w", rawURL, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return set, fmt.Errorf("%s answered %d", rawURL, resp.StatusCode)
+	}
+	if err := json.Unmarshal(body, &set); err != nil {
+		return set, fmt.Errorf("%s served no JSON Web Key Set: %w", rawURL, err)
+	}
+	return set, nil
 }
