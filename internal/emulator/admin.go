@@ -100,6 +100,14 @@ func (s *Server) adminRoutes(mux *http.ServeMux) {
 		}
 		writeJSON(w, http.StatusOK, body)
 	})
+	mux.HandleFunc("GET "+AdminPath+"/state", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]any{"keys": s.Keys(), "rotations": s.Rotations(), "revocations": s.Revocations()})
+	})
+	s.adminKeyRoutes(mux)
+}
+
+// adminKeyRoutes sets key dates and the gateway's key set.
+func (s *Server) adminKeyRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("PUT "+AdminPath+"/keys/{kid}/dates", func(w http.ResponseWriter, r *http.Request) {
 		var body struct {
 			CurrentSince time.Time `json:"current_since"`
@@ -129,9 +137,6 @@ func (s *Server) adminRoutes(mux *http.ServeMux) {
 		}
 		s.SetGatewayJWKS(body)
 		writeJSON(w, http.StatusOK, jwks)
-	})
-	mux.HandleFunc("GET "+AdminPath+"/state", func(w http.ResponseWriter, _ *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]any{"keys": s.Keys(), "rotations": s.Rotations(), "revocations": s.Revocations()})
 	})
 }
 

@@ -173,6 +173,7 @@ func (p *auth0keysProvider) Resources(context.Context) []func() resource.Resourc
 	return []func() resource.Resource{
 		NewSigningKeyRevocationResource,
 		NewSigningKeyRotationResource,
+		NewSigningKeyRotationPolicyResource,
 	}
 }
 

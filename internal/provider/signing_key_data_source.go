@@ -104,7 +104,7 @@ func (d *signingKeyDataSource) Read(ctx context.Context, req datasource.ReadRequ
 			return
 		}
 	} else {
-		keys, ok := listKeys(ctx, client, "read", &resp.Diagnostics)
+		keys, ok := listKeys(ctx, client, &resp.Diagnostics)
 		if !ok {
 			return
 		}

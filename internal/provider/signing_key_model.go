@@ -120,12 +120,13 @@ func (r *tenantResource) Configure(_ context.Context, req resource.ConfigureRequ
 	r.tenant = providerTenant(req.ProviderData, &resp.Diagnostics)
 }
 
-// listKeys lists the tenant's keys for a plan or a read; on failure it
+// listKeys lists the tenant's keys for a plan or a read (bounded by the
+// read timeout); on failure it
 // adds an error and returns false.
-func listKeys(ctx context.Context, client *management.Client, timeout string, diags *diag.Diagnostics) ([]management.SigningKey, bool) {
+func listKeys(ctx context.Context, client *management.Client, diags *diag.Diagnostics) ([]management.SigningKey, bool) {
 	keys, err := client.ListSigningKeys(ctx)
 	if err != nil {
-		diags.AddError("Cannot list Auth0 signing keys", tenantErrorDetail(err, timeout))
+		diags.AddError("Cannot list Auth0 signing keys", tenantErrorDetail(err, "read"))
 		return nil, false
 	}
 	return keys, true

@@ -127,7 +127,7 @@ func (r *signingKeyRotationResource) ModifyPlan(ctx context.Context, req resourc
 	}
 	ctx, cancel := bounded(ctx, plan.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
 	defer cancel()
-	keys, ok := listKeys(ctx, client, "read", &resp.Diagnostics)
+	keys, ok := listKeys(ctx, client, &resp.Diagnostics)
 	if !ok {
 		return
 	}

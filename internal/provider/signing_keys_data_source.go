@@ -91,7 +91,7 @@ func (d *signingKeysDataSource) Read(ctx context.Context, req datasource.ReadReq
 	}
 	ctx, cancel := bounded(ctx, config.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
 	defer cancel()
-	keys, ok := listKeys(ctx, client, "read", &resp.Diagnostics)
+	keys, ok := listKeys(ctx, client, &resp.Diagnostics)
 	if !ok {
 		return
 	}

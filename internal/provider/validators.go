@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -44,6 +45,37 @@ var durationValidator = stringCheck{"Invalid duration", "must be a duration such
 	func(s string) error {
 		if d, err := time.ParseDuration(s); err != nil || d < 0 {
 			return fmt.Errorf("%q is not a duration: use a number with a unit, such as 24h, 90m or 720h (days are written in hours)", s)
+		}
+		return nil
+	}}
+
+// rotateAfterValidator accepts a duration of at least minRotateAfter.
+var rotateAfterValidator = stringCheck{"Invalid rotate_after", "must be a duration of at least 24h, such as 2160h",
+	func(s string) error {
+		d, err := time.ParseDuration(s)
+		if err != nil || d < minRotateAfter {
+			return fmt.Errorf("%q is not a duration of at least 24h: rotate on a schedule of days, such as 2160h for 90 days", s)
+		}
+		return nil
+	}}
+
+// revokeAfterValidator accepts "auto" or a non-negative duration.
+var revokeAfterValidator = stringCheck{"Invalid revoke_after", `must be "auto" or a duration such as 720h`,
+	func(s string) error {
+		if s == revokeAfterAuto {
+			return nil
+		}
+		if d, err := time.ParseDuration(s); err != nil || d < 0 {
+			return fmt.Errorf("%q is neither \"auto\" nor a duration such as 720h", s)
+		}
+		return nil
+	}}
+
+// httpsURLValidator accepts an https:// URL with a host.
+var httpsURLValidator = stringCheck{"Invalid JWKS URL", "must be an https:// URL",
+	func(s string) error {
+		if u, err := url.Parse(s); err != nil || u.Scheme != "https" || u.Host == "" {
+			return fmt.Errorf("%q is not an https:// URL of a JSON Web Key Set", s)
 		}
 		return nil
 	}}

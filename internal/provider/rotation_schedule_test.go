@@ -1,0 +1,69 @@
+package provider
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/auth0keys/terraform-provider-auth0keys/internal/management"
+)
+
+func TestSchedulePlan(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	ts := func(d time.Duration) management.Timestamp {
+		return management.Timestamp(now.Add(-d).Format(time.RFC3339))
+	}
+	keys := []management.SigningKey{
+		{KID: "old", Previous: true, CurrentUntil: ts(37 * time.Hour), Fingerprint: "AA"},
+		{KID: "young", Previous: true, CurrentUntil: ts(35 * time.Hour)},
+		{KID: "undated", Previous: true},
+		{KID: "cur", Current: true, CurrentSince: ts(100 * time.Hour)},
+		{KID: "nxt", Next: true},
+	}
+	acts := func(s schedule) string {
+		var out []string
+		for _, k := range s.keys {
+			if k.Act != "" {
+				out = append(out, k.KID+" "+k.Act)
+			}
+		}
+		return strings.Join(out, ", ")
+	}
+	tests := []struct {
+		name                     string
+		rotateAfter, revokeAfter time.Duration
+		want                     string
+	}{
+		{"nothing due", 200 * time.Hour, -1, ""},
+		{"a rotation due", 100 * time.Hour, -1, "cur retired, nxt becomes current"},
+		{"revocations past 36h, the undated key left alone", 200 * time.Hour, 36 * time.Hour, "old revoked"},
+		{"both; the key the rotation retires is not revoked", 24 * time.Hour, 0, "cur retired, nxt becomes current, young revoked, old revoked"},
+	}
+	for _, tc := range tests {
+		s, _ := scheduleOf(keys, nil, now)
+		due := s.plan(now, tc.rotateAfter, tc.revokeAfter)
+		if got := acts(s); got != tc.want || due != (tc.want != "") {
+			t.Errorf("%s: acts %q (due %v), want %q", tc.name, got, due, tc.want)
+		}
+	}
+	s, _ := scheduleOf(keys, nil, now)
+	if !s.needsLifetime(now) {
+		t.Error("a key retired 35 hours ago needs the lifetime to decide")
+	}
+}
+
+func TestScheduleDatesACurrentKeyWithoutCurrentSince(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	keys := []management.SigningKey{{KID: "cur", Current: true}, {KID: "nxt", Next: true}}
+	s, seen := scheduleOf(keys, nil, now)
+	if !s.currentSince.Equal(now) || !seen["cur"].Equal(now) {
+		t.Fatalf("first seen: %s %v", s.currentSince, seen)
+	}
+	earlier := now.Add(-48 * time.Hour)
+	s, seen = scheduleOf(keys, map[string]time.Time{"cur": earlier}, now)
+	if !s.currentSince.Equal(earlier) || !seen["cur"].Equal(earlier) || !s.plan(now, 24*time.Hour, -1) {
+		t.Fatalf("a key first seen 48 hours ago is not due under 24h: %s %v", s.currentSince, seen)
+	}
+}

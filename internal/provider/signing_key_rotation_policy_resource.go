@@ -1,0 +1,583 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/auth0keys/terraform-provider-auth0keys/internal/management"
+	"github.com/auth0keys/terraform-provider-auth0keys/internal/scopes"
+)
+
+var (
+	_ resource.ResourceWithConfigure  = (*signingKeyRotationPolicyResource)(nil)
+	_ resource.ResourceWithModifyPlan = (*signingKeyRotationPolicyResource)(nil)
+)
+
+// NewSigningKeyRotationPolicyResource returns the
+// auth0keys_signing_key_rotation_policy resource.
+func NewSigningKeyRotationPolicyResource() resource.Resource {
+	return &signingKeyRotationPolicyResource{}
+}
+
+type signingKeyRotationPolicyResource struct {
+	tenantResource
+}
+
+type rotationPolicyModel struct {
+	Timeouts             timeouts.Value `tfsdk:"timeouts"`
+	ID                   types.String   `tfsdk:"id"`
+	RotateAfter          types.String   `tfsdk:"rotate_after"`
+	RevokeAfter          types.String   `tfsdk:"revoke_after"`
+	JWKSURLs             types.List     `tfsdk:"jwks_urls"`
+	CurrentKID           types.String   `tfsdk:"current_kid"`
+	NextKID              types.String   `tfsdk:"next_kid"`
+	CurrentSince         types.String   `tfsdk:"current_since"`
+	RotationDueAt        types.String   `tfsdk:"rotation_due_at"`
+	EffectiveRevokeAfter types.String   `tfsdk:"effective_revoke_after"`
+	RevokeAfterSource    types.String   `tfsdk:"revoke_after_source"`
+	Keys                 types.List     `tfsdk:"keys"`
+	FirstSeenCurrent     types.Map      `tfsdk:"first_seen_current"`
+}
+
+const revokeAfterAuto = "auto"
+
+// minRotateAfter is the shortest rotate_after: a schedule, not a loop.
+const minRotateAfter = 24 * time.Hour
+
+var policyKeyType = types.ObjectType{AttrTypes: map[string]attr.Type{
+	"kid": types.StringType, "fingerprint": types.StringType, "status": types.StringType,
+	"retired_at": types.StringType, "act": types.StringType,
+}}
+
+func (r *signingKeyRotationPolicyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_signing_key_rotation_policy"
+}
+
+func (r *signingKeyRotationPolicyResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	computed := func(description string) schema.Attribute {
+		return schema.StringAttribute{Description: description, Computed: true}
+	}
+	resp.Schema = schema.Schema{
+		Description: "Rotates the tenant's application signing key on a schedule and revokes retired keys once no token they " +
+			"signed can still be live. Each plan names every act as known values (the key that becomes current, the key retired " +
+			"and every key revoked, with their fingerprints) and warns once per act; a plan with nothing due is empty. Creating " +
+			"the resource adopts the tenant and does only what is already due. A rotation is sent exactly once, as by " +
+			"`auth0keys_signing_key_rotation`. One rotation per tenant and plan. Requires `read:signing_keys`, and " +
+			"`create:signing_keys` and `update:signing_keys` to act; `revoke_after = \"auto\"` also needs `read:resource_servers` " +
+			"and `read:clients`.",
+		Attributes: map[string]schema.Attribute{
+			"id": computed("The tenant's domain."),
+			"rotate_after": schema.StringAttribute{
+				Description: "Rotate when the current key has been current this long: a duration of at least `24h`, such as `2160h` (90 days).",
+				Required:    true,
+				Validators:  []validator.String{rotateAfterValidator},
+			},
+			"revoke_after": schema.StringAttribute{
+				Description: "Revoke previously used keys that stopped being current at least this long ago: a duration, or `\"auto\"` " +
+					"for the tenant's longest token lifetime (see `effective_revoke_after`). Unset, the policy never revokes.",
+				Optional:   true,
+				Validators: []validator.String{revokeAfterValidator},
+			},
+			"jwks_urls": schema.ListAttribute{
+				Description: "HTTPS URLs of JSON Web Key Sets (of gateways or services that copy keys instead of reading the tenant's) " +
+					"that must already serve the tenant's next key, same kid and modulus, before a rotation goes ahead; checked at plan " +
+					"and again right before rotating.",
+				Optional:    true,
+				ElementType: types.StringType,
+				Validators:  []validator.List{listvalidator.ValueStringsAre(httpsURLValidator)},
+			},
+			"current_kid":     computed("The current key, after the apply when the plan rotates."),
+			"next_kid":        computed("The next key; unknown until the apply when the plan rotates (Auth0 queues a new one)."),
+			"current_since":   computed("When the current key became current (RFC 3339): Auth0's current_since, or when the policy first saw it current."),
+			"rotation_due_at": computed("When the next rotation is due (RFC 3339): current_since plus rotate_after."),
+			"effective_revoke_after": computed("revoke_after as a Go duration, such as `36h0m0s`; with `\"auto\"`, the tenant's longest " +
+				"lifetime of tokens its signing key signs. Null when the policy never revokes."),
+			"revoke_after_source": computed("What sets effective_revoke_after: the configuration, or the API or application whose token lifetime is the longest."),
+			"keys": schema.ListNestedAttribute{
+				Description: "The tenant's keys that are not revoked, and those this plan revokes, with their status after the apply and " +
+					"what the plan does to them.",
+				Computed: true,
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"kid":         computed("The key id."),
+					"fingerprint": computed("SHA-1 fingerprint of the key's certificate."),
+					"status":      computed("`current`, `next`, `previous` or `revoked`, after the apply."),
+					"retired_at":  computed("When the key stopped being current (RFC 3339); null for the current and next keys, or when Auth0 does not say."),
+					"act":         computed("What the plan does to the key: `becomes current`, `retired` or `revoked`; null for nothing."),
+				}},
+			},
+			"first_seen_current": schema.MapAttribute{
+				Description: "When the policy first saw each current key whose current_since Auth0 leaves out, by kid (RFC 3339).",
+				Computed:    true,
+				ElementType: types.StringType,
+			},
+			"timeouts": resourceTimeouts(ctx),
+		},
+	}
+}
+
+// ModifyPlan decides what is due and names every act in the plan.
+func (r *signingKeyRotationPolicyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		resp.Diagnostics.AddWarning("Destroying a rotation policy changes nothing in Auth0",
+			"auth0keys_signing_key_rotation_policy is removed from the Terraform state only; the tenant's keys stay as they are.")
+		return
+	}
+	client := r.tenant.client
+	var plan, state rotationPolicyModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if !req.State.Raw.IsNull() {
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	}
+	if resp.Diagnostics.HasError() || client == nil || plan.RotateAfter.IsUnknown() || plan.RevokeAfter.IsUnknown() || plan.JWKSURLs.IsUnknown() {
+		return
+	}
+	ctx, cancel := bounded(ctx, plan.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	defer cancel()
+	sched, ok := r.scheduleForPlan(ctx, client, req.State.Raw.IsNull(), &state, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	plan.ID = types.StringValue(client.Domain())
+	plan.FirstSeenCurrent = state.FirstSeenCurrent
+	revokeAfter, ok := r.effectiveRevokeAfter(ctx, client, &plan, state, sched, req.State.Raw.IsNull(), &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	rotateAfter, _ := time.ParseDuration(plan.RotateAfter.ValueString())
+	due := sched.plan(time.Now(), rotateAfter, revokeAfter)
+	switch {
+	case due:
+		resp.Diagnostics.Append(r.checkActs(ctx, client, plan, sched)...)
+		for _, act := range sched.acts(client.Domain()) {
+			resp.Diagnostics.AddWarning("This plan changes the tenant's signing keys", act)
+		}
+		resp.Diagnostics.Append(plan.record(sched, rotateAfter)...)
+	case req.State.Raw.IsNull():
+		resp.Diagnostics.Append(plan.record(sched, rotateAfter)...)
+	default:
+		// Nothing due: the state speaks for the tenant, as its refresh
+		// read it (or, planned without refresh, as the last apply left it).
+		plan.keepTenant(state, rotateAfter)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+}
+
+// keepTenant takes what the state says of the tenant's keys.
+func (m *rotationPolicyModel) keepTenant(state rotationPolicyModel, rotateAfter time.Duration) {
+	m.Keys, m.CurrentKID, m.NextKID, m.CurrentSince = state.Keys, state.CurrentKID, state.NextKID, state.CurrentSince
+	m.RotationDueAt = state.RotationDueAt
+	if since, err := time.Parse(time.RFC3339, state.CurrentSince.ValueString()); err == nil {
+		m.RotationDueAt = optionalTime(since.Add(rotateAfter))
+	}
+}
+
+// scheduleForPlan reads the tenant's keys for a new policy, and for an
+// existing one takes them from the state its refresh just wrote.
+func (r *signingKeyRotationPolicyResource) scheduleForPlan(ctx context.Context, client *management.Client, create bool,
+	state *rotationPolicyModel, diags *diag.Diagnostics,
+) (schedule, bool) {
+	if !create {
+		return state.schedule(), true
+	}
+	keys, ok := listKeys(ctx, client, diags)
+	if !ok {
+		return schedule{}, false
+	}
+	if err := management.CheckList(keys); err != nil {
+		diags.AddError("The tenant's key list is inconsistent", fmt.Sprintf("Auth0 tenant %s: %s. The policy cannot decide what is due.", client.Domain(), err))
+		return schedule{}, false
+	}
+	sched, seen := scheduleOf(keys, nil, time.Now())
+	state.FirstSeenCurrent = firstSeenValue(seen)
+	return sched, true
+}
+
+// effectiveRevokeAfter resolves revoke_after: negative when the policy
+// never revokes. "auto" reads the tenant's token lifetimes when the policy
+// is created and whenever a decision depends on them, and keeps them in
+// state otherwise.
+func (r *signingKeyRotationPolicyResource) effectiveRevokeAfter(ctx context.Context, client *management.Client, plan *rotationPolicyModel,
+	state rotationPolicyModel, sched schedule, create bool, diags *diag.Diagnostics,
+) (time.Duration, bool) {
+	switch v := plan.RevokeAfter.ValueString(); {
+	case plan.RevokeAfter.IsNull():
+		plan.EffectiveRevokeAfter, plan.RevokeAfterSource = types.StringNull(), types.StringNull()
+		return -1, true
+	case v != revokeAfterAuto:
+		d, _ := time.ParseDuration(v)
+		plan.EffectiveRevokeAfter, plan.RevokeAfterSource = types.StringValue(d.String()), types.StringValue("revoke_after")
+		return d, true
+	case !create && !sched.needsLifetime(time.Now()) && state.RevokeAfterSource.ValueString() != "revoke_after" && !state.EffectiveRevokeAfter.IsNull():
+		plan.EffectiveRevokeAfter, plan.RevokeAfterSource = state.EffectiveRevokeAfter, state.RevokeAfterSource
+		d, _ := time.ParseDuration(state.EffectiveRevokeAfter.ValueString())
+		return d, true
+	}
+	lifetime, ok := readTokenLifetime(ctx, client, diags)
+	if !ok {
+		return 0, false
+	}
+	plan.EffectiveRevokeAfter = types.StringValue(lifetime.Lifetime.String())
+	plan.RevokeAfterSource = types.StringValue(lifetime.Source)
+	return lifetime.Lifetime, true
+}
+
+// readTokenLifetime reads the tenant's APIs and applications, at once,
+// for the longest lifetime of what its signing key signs.
+func readTokenLifetime(ctx context.Context, client *management.Client, diags *diag.Diagnostics) (management.TokenLifetime, bool) {
+	needed := []string{scopes.ReadResourceServers, scopes.ReadClients}
+	if granted, known, err := client.GrantedScopes(ctx); err == nil && known {
+		if missing := missingScopes(granted, needed); len(missing) > 0 {
+			diags.AddAttributeError(path.Root("revoke_after"), "revoke_after = \"auto\" needs more Management API scopes",
+				fmt.Sprintf("The tenant's longest token lifetime is read from its APIs and applications, which needs %s; the token for "+
+					"Auth0 tenant %s lacks %s. Grant them to the application, or give revoke_after as a duration, such as \"720h\".",
+					strings.Join(needed, " and "), client.Domain(), strings.Join(missing, " and ")))
+			return management.TokenLifetime{}, false
+		}
+	}
+	var apis []management.API
+	var apiErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		apis, apiErr = client.ListAPIs(ctx)
+	}()
+	apps, appErr := client.ListApplications(ctx)
+	<-done
+	for _, err := range []error{apiErr, appErr} {
+		if err != nil {
+			diags.AddAttributeError(path.Root("revoke_after"), "Cannot read the tenant's token lifetimes", tenantErrorDetail(err, "read"))
+			return management.TokenLifetime{}, false
+		}
+	}
+	return management.LongestTokenLifetime(apis, apps), true
+}
+
+// checkActs refuses, before anything is sent, acts the credentials may not
+// do, a second rotation of the tenant in this plan, and a rotation whose
+// next key a JWKS URL does not serve yet.
+func (r *signingKeyRotationPolicyResource) checkActs(ctx context.Context, client *management.Client, plan rotationPolicyModel, sched schedule) diag.Diagnostics {
+	var diags diag.Diagnostics
+	becomes, rotating := sched.find(func(k scheduledKey) bool { return k.Act == actBecomes })
+	required := revocationScopes
+	if rotating {
+		required = rotationScopes
+	}
+	diags.Append(checkGrantedScopes(ctx, client, "auth0keys_signing_key_rotation_policy", required)...)
+	if !rotating || diags.HasError() {
+		return diags
+	}
+	retired, _ := sched.find(func(k scheduledKey) bool { return k.Act == actRetired })
+	if first, ok := r.tenant.rotations.claim(plannedRotation{retires: retired.KID, current: becomes.KID}); !ok {
+		diags.AddError("More than one rotation of the tenant in one plan",
+			fmt.Sprintf("This plan already rotates Auth0 tenant %s (%s becomes current); the rotation policy would rotate it again. "+
+				"Keep one rotation resource or policy per tenant.", client.Domain(), first.current))
+		return diags
+	}
+	diags.Append(checkJWKSURLs(ctx, client, plan.jwksURLs(), becomes.KID)...)
+	return diags
+}
+
+// checkJWKSURLs requires every URL to serve the key that becomes current,
+// same kid and modulus as the tenant's.
+func checkJWKSURLs(ctx context.Context, client *management.Client, urls []string, kid string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if len(urls) == 0 {
+		return diags
+	}
+	key, err := client.ListThenGetSigningKey(ctx, kid)
+	if err == nil {
+		var want management.JWK
+		if want, err = key.JWK(); err == nil {
+			for _, u := range urls {
+				diags.Append(checkJWKSURL(ctx, client, u, want)...)
+			}
+			return diags
+		}
+	}
+	diags.AddError("Cannot check jwks_urls", tenantErrorDetail(err, "read"))
+	return diags
+}
+
+func checkJWKSURL(ctx context.Context, client *management.Client, u string, want management.JWK) diag.Diagnostics {
+	var diags diag.Diagnostics
+	set, err := client.FetchJWKS(ctx, u)
+	if err != nil {
+		diags.AddAttributeError(path.Root("jwks_urls"), "A JWKS URL does not serve the next key", err.Error()+". The rotation waits until it does.")
+		return diags
+	}
+	var served []string
+	for _, k := range set.Keys {
+		if k.Kid == want.Kid && k.N == want.N {
+			return diags
+		}
+		served = append(served, k.Kid)
+	}
+	diags.AddAttributeError(path.Root("jwks_urls"), "A JWKS URL does not serve the next key",
+		fmt.Sprintf("%s serves the keys %s, not %s, which this plan makes current. Tokens signed with it would not validate "+
+			"there: publish the next key to it first; the rotation waits until it does.", u, strings.Join(append(served, "(none)")[:max(len(served), 1)], ", "), want.Kid))
+	return diags
+}
+
+// schedule reads the keys and dates the state records.
+func (m rotationPolicyModel) schedule() schedule {
+	var s schedule
+	s.currentSince, _ = time.Parse(time.RFC3339, m.CurrentSince.ValueString())
+	var keys []policyKeyModel
+	_ = m.Keys.ElementsAs(context.Background(), &keys, false)
+	for _, k := range keys {
+		retired, _ := time.Parse(time.RFC3339, k.RetiredAt.ValueString())
+		if k.Status.ValueString() != statusRevoked {
+			s.keys = append(s.keys, scheduledKey{KID: k.KID.ValueString(), Fingerprint: k.Fingerprint.ValueString(), Status: k.Status.ValueString(), RetiredAt: retired})
+		}
+	}
+	return s
+}
+
+type policyKeyModel struct {
+	KID         types.String `tfsdk:"kid"`
+	Fingerprint types.String `tfsdk:"fingerprint"`
+	Status      types.String `tfsdk:"status"`
+	RetiredAt   types.String `tfsdk:"retired_at"`
+	Act         types.String `tfsdk:"act"`
+}
+
+// record writes a schedule into the model: after a planned rotation the
+// next key, current_since and rotation_due_at are known only at apply.
+func (m *rotationPolicyModel) record(s schedule, rotateAfter time.Duration) diag.Diagnostics {
+	keys := make([]policyKeyModel, 0, len(s.keys))
+	for _, k := range s.keys {
+		keys = append(keys, policyKeyModel{KID: types.StringValue(k.KID), Fingerprint: optionalString(k.Fingerprint),
+			Status: types.StringValue(k.Status), RetiredAt: optionalTime(k.RetiredAt), Act: optionalString(k.Act)})
+	}
+	list, diags := types.ListValueFrom(context.Background(), policyKeyType, keys)
+	m.Keys = list
+	m.CurrentKID, m.NextKID = types.StringNull(), types.StringNull()
+	if k, ok := s.find(func(k scheduledKey) bool { return k.Status == statusCurrent }); ok {
+		m.CurrentKID = types.StringValue(k.KID)
+	}
+	if k, ok := s.find(func(k scheduledKey) bool { return k.Status == statusNext }); ok {
+		m.NextKID = types.StringValue(k.KID)
+	}
+	m.CurrentSince, m.RotationDueAt = optionalTime(s.currentSince), optionalTime(s.rotationDueAt(rotateAfter))
+	if _, rotating := s.find(func(k scheduledKey) bool { return k.Act == actBecomes }); rotating {
+		m.NextKID, m.CurrentSince, m.RotationDueAt = types.StringUnknown(), types.StringUnknown(), types.StringUnknown()
+	}
+	if m.FirstSeenCurrent.IsNull() || m.FirstSeenCurrent.IsUnknown() {
+		m.FirstSeenCurrent = types.MapValueMust(types.StringType, map[string]attr.Value{})
+	}
+	return diags
+}
+
+func (m rotationPolicyModel) jwksURLs() []string {
+	var urls []string
+	_ = m.JWKSURLs.ElementsAs(context.Background(), &urls, false)
+	return urls
+}
+
+func (m rotationPolicyModel) firstSeen() map[string]time.Time {
+	seen := map[string]time.Time{}
+	for kid, v := range m.FirstSeenCurrent.Elements() {
+		if s, ok := v.(types.String); ok {
+			if t, err := time.Parse(time.RFC3339, s.ValueString()); err == nil {
+				seen[kid] = t
+			}
+		}
+	}
+	return seen
+}
+
+func firstSeenValue(seen map[string]time.Time) types.Map {
+	elems := map[string]attr.Value{}
+	for kid, t := range seen {
+		elems[kid] = types.StringValue(t.UTC().Format(time.RFC3339))
+	}
+	return types.MapValueMust(types.StringType, elems)
+}
+
+func optionalTime(t time.Time) types.String {
+	if t.IsZero() {
+		return types.StringNull()
+	}
+	return types.StringValue(t.UTC().Format(time.RFC3339))
+}
+
+// Read records the tenant as it is: no acts.
+func (r *signingKeyRotationPolicyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state rotationPolicyModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	client := configuredClient(r.tenant.client, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := bounded(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	defer cancel()
+	keys, ok := listKeys(ctx, client, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	if err := management.CheckList(keys); err != nil {
+		resp.Diagnostics.AddWarning("The tenant's key list is inconsistent", fmt.Sprintf("Auth0 tenant %s: %s. The policy acts on nothing until it is consistent again.", client.Domain(), err))
+	}
+	sched, seen := scheduleOf(keys, state.firstSeen(), time.Now())
+	state.FirstSeenCurrent = firstSeenValue(seen)
+	rotateAfter, _ := time.ParseDuration(state.RotateAfter.ValueString())
+	resp.Diagnostics.Append(state.record(sched, rotateAfter)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+func (r *signingKeyRotationPolicyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan rotationPolicyModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := bounded(ctx, plan.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
+	defer cancel()
+	r.carryOut(ctx, &plan, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+func (r *signingKeyRotationPolicyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan rotationPolicyModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := bounded(ctx, plan.Timeouts.Update, defaultUpdateTimeout, &resp.Diagnostics)
+	defer cancel()
+	r.carryOut(ctx, &plan, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+func (r *signingKeyRotationPolicyResource) Delete(_ context.Context, _ resource.DeleteRequest, resp *resource.DeleteResponse) {
+	resp.Diagnostics.AddWarning("Destroying a rotation policy changes nothing in Auth0",
+		"auth0keys_signing_key_rotation_policy was removed from the Terraform state only. The tenant's keys stay as they are.")
+}
+
+// carryOut does the planned acts: the rotation first, exactly once, then
+// the revocations, each checked again against a fresh read. It leaves in
+// plan what really happened, so that the state the apply keeps, even
+// after an error, makes the next plan propose only what is still due.
+func (r *signingKeyRotationPolicyResource) carryOut(ctx context.Context, plan *rotationPolicyModel, diags *diag.Diagnostics) {
+	client := configuredClient(r.tenant.client, diags)
+	if client == nil {
+		return
+	}
+	sched := planned(*plan)
+	if becomes, rotating := sched.find(func(k scheduledKey) bool { return k.Act == actBecomes }); rotating {
+		if r.tenant.rotations != nil {
+			defer r.tenant.rotations.done()
+		}
+		retired, _ := sched.find(func(k scheduledKey) bool { return k.Act == actRetired })
+		diags.Append(checkJWKSURLs(ctx, client, plan.jwksURLs(), becomes.KID)...)
+		if diags.HasError() {
+			r.keepUnrotated(plan, diags)
+			return
+		}
+		nextKID, ok := rotateAsPlanned(ctx, client, "update", diags, func(management.KeyRoles) (plannedMoves, diag.Diagnostics) {
+			return plannedMoves{retires: retired.KID, current: becomes.KID}, nil
+		})
+		if !ok {
+			r.keepUnrotated(plan, diags)
+			return
+		}
+		rotateAfter, _ := time.ParseDuration(plan.RotateAfter.ValueString())
+		now := time.Now()
+		plan.NextKID, plan.CurrentSince = types.StringValue(nextKID), optionalTime(now)
+		plan.RotationDueAt = optionalTime(now.Add(rotateAfter))
+	}
+	r.revokeDue(ctx, client, plan, sched, diags)
+}
+
+// planned is the schedule the plan carries, acts included.
+func planned(m rotationPolicyModel) schedule {
+	var s schedule
+	var keys []policyKeyModel
+	_ = m.Keys.ElementsAs(context.Background(), &keys, false)
+	for _, k := range keys {
+		retired, _ := time.Parse(time.RFC3339, k.RetiredAt.ValueString())
+		s.keys = append(s.keys, scheduledKey{KID: k.KID.ValueString(), Fingerprint: k.Fingerprint.ValueString(),
+			Status: k.Status.ValueString(), RetiredAt: retired, Act: k.Act.ValueString()})
+	}
+	return s
+}
+
+// keepUnrotated records that the planned rotation did not happen: the
+// next refresh reads the tenant as it is, and the next plan proposes the
+// rotation again when it is still due.
+func (r *signingKeyRotationPolicyResource) keepUnrotated(plan *rotationPolicyModel, diags *diag.Diagnostics) {
+	var none schedule
+	diags.Append(plan.record(none, 0)...)
+	plan.NextKID, plan.CurrentSince, plan.RotationDueAt = types.StringNull(), types.StringNull(), types.StringNull()
+}
+
+// revokeDue revokes the keys the plan revokes, each after a fresh check
+// that it is a previous key retired at least effective_revoke_after ago.
+func (r *signingKeyRotationPolicyResource) revokeDue(ctx context.Context, client *management.Client, plan *rotationPolicyModel,
+	sched schedule, diags *diag.Diagnostics,
+) {
+	var due []scheduledKey
+	for _, k := range sched.keys {
+		if k.Act == actRevoked {
+			due = append(due, k)
+		}
+	}
+	if len(due) == 0 {
+		return
+	}
+	revokeAfter, _ := time.ParseDuration(plan.EffectiveRevokeAfter.ValueString())
+	keys, err := client.ReadSigningKeys(ctx)
+	if err == nil {
+		err = management.CheckList(keys)
+	}
+	for i, k := range sched.keys {
+		if k.Act != actRevoked {
+			continue
+		}
+		if err == nil {
+			err = revokeIfStillDue(ctx, client, keys, k.KID, revokeAfter)
+		}
+		if err != nil {
+			diags.AddError("Cannot revoke a signing key the policy found due",
+				fmt.Sprintf("Signing key %s of Auth0 tenant %s was not revoked: %s. The next plan proposes it again.", k.KID, client.Domain(), tenantErrorDetail(err, "update")))
+			sched.keys[i].Status, sched.keys[i].Act = statusPrevious, ""
+		}
+	}
+	keep := *plan
+	diags.Append(keep.record(sched, 0)...)
+	plan.Keys = keep.Keys
+}
+
+func revokeIfStillDue(ctx context.Context, client *management.Client, keys []management.SigningKey, kid string, revokeAfter time.Duration) error {
+	for _, k := range keys {
+		if k.KID != kid {
+			continue
+		}
+		retired, err := time.Parse(time.RFC3339, string(k.CurrentUntil))
+		switch {
+		case k.Revoked:
+			return nil
+		case k.Current || k.Next:
+			return fmt.Errorf("it is the tenant's current or next key now")
+		case err != nil || time.Since(retired) < revokeAfter:
+			return fmt.Errorf("it was not retired %s ago", revokeAfter)
+		}
+		return client.RevokeSigningKey(ctx, kid)
+	}
+	return fmt.Errorf("the tenant does not list it")
+}

@@ -1,0 +1,215 @@
+package provider_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/auth0keys/terraform-provider-auth0keys/internal/acctest"
+	"github.com/auth0keys/terraform-provider-auth0keys/internal/emulator"
+	"github.com/auth0keys/terraform-provider-auth0keys/internal/scopes"
+)
+
+const policyName = "auth0keys_signing_key_rotation_policy.this"
+
+func policy(extra ...string) string {
+	return "resource \"auth0keys_signing_key_rotation_policy\" \"this\" {\n  " + strings.Join(extra, "\n  ") + "\n}\n"
+}
+
+// keyAt is the check of one key of the policy's keys list.
+func keyAt(kid, fingerprint, status, act string) knownvalue.Check {
+	var actCheck knownvalue.Check = knownvalue.Null()
+	if act != "" {
+		actCheck = knownvalue.StringExact(act)
+	}
+	return knownvalue.ObjectPartial(map[string]knownvalue.Check{
+		"kid": knownvalue.StringExact(kid), "fingerprint": knownvalue.StringExact(fingerprint),
+		"status": knownvalue.StringExact(status), "act": actCheck,
+	})
+}
+
+func TestRotationPolicy_adoptsAFreshTenantSendingNothing(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	config := acctest.ProviderBlock(srv) + policy(`rotate_after = "2160h"`, `revoke_after = "720h"`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config},
+			{Config: config, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+		},
+	})
+	if n := srv.Count(emulator.OpRotate) + srv.Count(emulator.OpRevoke); n != 0 || srv.Rotations() != 0 {
+		t.Fatalf("adopting a fresh tenant sent %d writes", n)
+	}
+}
+
+func TestRotationPolicy_dueRotationAndRevocationInOnePlan(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{Keys: emulator.TenantWithHistory()})
+	prev := keyIn(t, srv, previousKey)
+	current := keyIn(t, srv, func(k emulator.Key) bool { return k.Current })
+	next := keyIn(t, srv, func(k emulator.Key) bool { return k.Next })
+	config := acctest.ProviderBlock(srv) + policy(`rotate_after = "168h"`, `revoke_after = "168h"`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue(policyName, tfjsonpath.New("current_kid"), knownvalue.StringExact(next.KID)),
+					plancheck.ExpectKnownValue(policyName, tfjsonpath.New("keys"), knownvalue.SetPartial([]knownvalue.Check{
+						keyAt(next.KID, next.Fingerprint, "current", "becomes current"),
+						keyAt(current.KID, current.Fingerprint, "previous", "retired"),
+						keyAt(prev.KID, prev.Fingerprint, "revoked", "revoked"),
+					})),
+					plancheck.ExpectUnknownValue(policyName, tfjsonpath.New("next_kid")),
+				}},
+				Check: func(*terraform.State) error {
+					if srv.Rotations() != 1 || srv.Revocations() != 1 {
+						return fmt.Errorf("%d rotations and %d revocations, want one each", srv.Rotations(), srv.Revocations())
+					}
+					if k, _ := srv.Key(prev.KID); !k.Revoked {
+						return fmt.Errorf("%s is not revoked", prev.KID)
+					}
+					return wantCalls(srv, map[emulator.Operation]int{emulator.OpRotate: 1, emulator.OpRevoke: 1})
+				},
+			},
+			{Config: config, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+		},
+	})
+}
+
+// lifetimeTenant is a tenant whose longest token lifetime, 36 hours, is
+// set by an application on the third page of its applications, with a
+// longer HS256 lifetime that does not count.
+func lifetimeTenant(t *testing.T, retiredFor time.Duration, clientScopes []string) (*emulator.Server, emulator.Key) {
+	t.Helper()
+	var apps []emulator.Application
+	for i := range 250 {
+		apps = append(apps, emulator.Application{ClientID: fmt.Sprintf("app%03d", i), Name: fmt.Sprintf("app %d", i)})
+	}
+	apps[230].JWTConfiguration = &emulator.JWTConfiguration{LifetimeInSeconds: 36 * 3600}
+	apps[231].JWTConfiguration = &emulator.JWTConfiguration{LifetimeInSeconds: 400 * 3600, Alg: "HS256"}
+	now := time.Now().UTC()
+	c := emulator.DefaultClient()
+	c.Scopes = clientScopes
+	srv := acctest.StartEmulator(t, emulator.Options{Applications: apps, Clients: []emulator.Client{c}, Keys: []emulator.KeySpec{
+		{Previous: true, CurrentSince: now.Add(-40 * 24 * time.Hour), CurrentUntil: now.Add(-retiredFor)},
+		{Current: true, CurrentSince: now.Add(-retiredFor)}, {Next: true},
+	}})
+	return srv, keyIn(t, srv, previousKey)
+}
+
+var allScopes = append([]string{scopes.ReadClients, scopes.ReadResourceServers}, scopes.SigningKeys...)
+
+func TestRotationPolicy_autoRevokesAfterTheLongestTokenLifetime(t *testing.T) {
+	srv, prev := lifetimeTenant(t, 35*time.Hour, allScopes)
+	config := acctest.ProviderBlock(srv) + policy(`rotate_after = "2160h"`, `revoke_after = "auto"`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(policyName, tfjsonpath.New("effective_revoke_after"), knownvalue.StringExact("36h0m0s")),
+					statecheck.ExpectKnownValue(policyName, tfjsonpath.New("revoke_after_source"), knownvalue.StringExact(`the ID tokens of application "app 230" (app230)`)),
+				},
+				Check: func(*terraform.State) error {
+					if srv.Revocations() != 0 {
+						return fmt.Errorf("a key retired 35 hours ago was revoked under a 36-hour lifetime")
+					}
+					return nil
+				},
+			},
+			{
+				PreConfig: func() {
+					srv.SetKeyDates(prev.KID, time.Now().Add(-40*24*time.Hour), time.Now().Add(-37*time.Hour))
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(policyName, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(policyName, tfjsonpath.New("keys"), knownvalue.SetPartial([]knownvalue.Check{
+						keyAt(prev.KID, prev.Fingerprint, "revoked", "revoked"),
+					})),
+				}},
+				Check: func(*terraform.State) error {
+					if k, _ := srv.Key(prev.KID); !k.Revoked || srv.Rotations() != 0 {
+						return fmt.Errorf("at 37 hours the key is not revoked, or the tenant rotated")
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+func TestRotationPolicy_autoWithoutTheScopesIsRefusedAtPlan(t *testing.T) {
+	srv, _ := lifetimeTenant(t, 35*time.Hour, scopes.SigningKeys)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: acctest.ProviderBlock(srv) + policy(`rotate_after = "2160h"`, `revoke_after = "auto"`),
+			ExpectError: acctest.Diagnostic(`revoke_after = "auto" needs more Management API scopes`,
+				"needs read:resource_servers and read:clients; the token for Auth0 tenant "+srv.Domain()+" lacks read:resource_servers and read:clients.",
+				`give revoke_after as a duration, such as "720h".`),
+		}},
+	})
+	if n := srv.Count(emulator.OpRotate) + srv.Count(emulator.OpRevoke) + srv.Count(emulator.OpApplications); n != 0 {
+		t.Fatalf("the refused plan sent %d requests it should not have", n)
+	}
+}
+
+func TestRotationPolicy_jwksURLsHoldTheRotationBack(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{Keys: emulator.TenantWithHistory()})
+	current := keyIn(t, srv, func(k emulator.Key) bool { return k.Current })
+	next := keyIn(t, srv, func(k emulator.Key) bool { return k.Next })
+	gateway := srv.URL() + emulator.GatewayJWKSPath
+	srv.SetGatewayJWKS([]byte(`{"keys": [{"kty": "RSA", "kid": "` + current.KID + `", "n": "x", "e": "AQAB"}]}`))
+	config := acctest.ProviderBlock(srv) + policy(`rotate_after = "24h"`, fmt.Sprintf("jwks_urls = [%q]", gateway))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ExpectError: acctest.Diagnostic("A JWKS URL does not serve the next key",
+					gateway+" serves the keys "+current.KID+", not "+next.KID+", which this plan makes current."),
+			},
+			{
+				PreConfig: func() { srv.SetGatewayJWKS(srv.PublishedJWKS()) },
+				Config:    config,
+				Check: func(*terraform.State) error {
+					if k, _ := srv.Key(next.KID); !k.Current || srv.Rotations() != 1 {
+						return fmt.Errorf("the rotation did not go ahead once the gateway served the next key")
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// TestRotationPolicy_quietPlanMakesTwoRequests plans an adopted policy
+// with nothing due, as a scheduled run would.
+func TestRotationPolicy_quietPlanMakesTwoRequests(t *testing.T) {
+	requireAcceptance(t)
+	t.Parallel()
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	cli := acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+policy(`rotate_after = "2160h"`, `revoke_after = "720h"`))
+	if _, err := cli.Apply(); err != nil {
+		t.Fatal(err)
+	}
+	srv.ResetRequests()
+	if _, err := cli.Plan(); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(srv.Requests()); n != 2 || srv.Count(emulator.OpToken) != 1 || srv.Count(emulator.OpList) != 1 {
+		t.Fatalf("a quiet plan made %d requests, want 2 (token, list): %v", n, srv.Requests())
+	}
+}
