@@ -78,3 +78,14 @@ test_terraform_cloud_shape_fingerprint if {
 	count(fingerprint.deny) == 1 with input as tfc("unknown_kid")
 	count(fingerprint.deny) == 0 with input as tfc("old_revocation")
 }
+
+test_a_rotation_policy_revoking_a_key_retired_hours_ago_is_denied if {
+	denies := revocation_age.deny with input as data.plans.policy_recent_revocation
+	count(denies) == 1
+	some msg in denies
+	contains(msg, "auth0keys_signing_key_rotation_policy.tenant revokes signing key retiredHoursAgo")
+}
+
+test_a_rotation_policy_revoking_old_keys_passes if {
+	count(all_denies(data.plans.policy_old_revocation)) == 0
+}

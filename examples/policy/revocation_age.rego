@@ -1,6 +1,7 @@
 # Deny revoking a signing key that stopped being current less than
-# data.config.min_retired_hours ago (24 by default): tokens it signed may
-# still be live. Reads the plan JSON of `terraform show -json PLANFILE`.
+# data.config.min_retired_hours ago (24 by default), by a revocation or a
+# rotation policy: tokens it signed may still be live. Reads the plan JSON
+# of `terraform show -json PLANFILE`, or Terraform Cloud's input.plan.
 package auth0keys.revocation_age
 
 import rego.v1
@@ -17,6 +18,22 @@ min_retired_hours := data.config.min_retired_hours
 now_ns := time.parse_rfc3339_ns(plan.doc.timestamp) if plan.doc.timestamp
 
 else := time.now_ns()
+
+# Revocations a rotation policy plans: keys whose act is "revoked".
+deny contains msg if {
+	some rc in plan.doc.resource_changes
+	rc.type == "auth0keys_signing_key_rotation_policy"
+	some action in rc.change.actions
+	action in {"create", "update"}
+	some key in rc.change.after.keys
+	key.act == "revoked"
+	hours := (now_ns - time.parse_rfc3339_ns(key.retired_at)) / (3600 * 1000000000)
+	hours < min_retired_hours
+	msg := sprintf(
+		"%s revokes signing key %s, which stopped being current %.1f hours ago; wait until it has been retired %v hours",
+		[rc.address, key.kid, hours, min_retired_hours],
+	)
+}
 
 # Revocations this plan would send: an adopted, already revoked key plans
 # a known revoked_at and sends nothing.

@@ -41,6 +41,9 @@ func TestPolicies(t *testing.T) {
 	rotateAndRevoke := "variable \"emergency_change\" {\n  type    = bool\n  default = false\n}\n" +
 		"resource \"auth0keys_signing_key_rotation\" \"emergency\" {}\n" +
 		"resource \"auth0keys_signing_key_revocation\" \"leaked\" {\n  kid          = auth0keys_signing_key_rotation.emergency.previous_kid\n  grace_period = \"0s\"\n}\n"
+	rotationPolicy := func(revokeAfter string) string {
+		return "resource \"auth0keys_signing_key_rotation_policy\" \"tenant\" {\n  rotate_after = \"2160h\"\n  revoke_after = \"" + revokeAfter + "\"\n}\n"
+	}
 	plans := []struct {
 		name, config string
 		args         []tfexec.PlanOption
@@ -49,6 +52,8 @@ func TestPolicies(t *testing.T) {
 		{"recent_revocation", revocation("recent", `"retiredHoursAgo"`), nil},
 		{"adoption", revocation("adopted", `"`+revoked+`"`), nil},
 		{"rotation", "resource \"auth0keys_signing_key_rotation\" \"scheduled\" {}\n", nil},
+		{"policy_recent_revocation", rotationPolicy("1h"), nil},
+		{"policy_old_revocation", rotationPolicy("200h"), nil},
 		{"rotate_and_revoke", rotateAndRevoke, nil},
 		{"rotate_and_revoke_emergency", rotateAndRevoke, []tfexec.PlanOption{tfexec.Var("emergency_change=true")}},
 		{"unknown_kid", "resource \"terraform_data\" \"kid\" {\n  input = \"" + tenDays + "\"\n}\n" + revocation("later", "terraform_data.kid.output"), nil},
@@ -91,8 +96,8 @@ func TestPolicies(t *testing.T) {
 	if err != nil {
 		t.Fatalf("opa test failed: %v", err)
 	}
-	if !strings.Contains(string(out), "PASS: 12/12") {
-		t.Fatalf("want all 12 policy tests to run and pass")
+	if !strings.Contains(string(out), "PASS: 14/14") {
+		t.Fatalf("want all 14 policy tests to run and pass")
 	}
 	checkPolicySet(t, opa, policies, filepath.Join(data, "plans", "recent_revocation", "data.json"))
 }
