@@ -56,8 +56,14 @@ type bench struct {
 	terraform, cliConfig, work, binary string
 	tenants                            []*emulator.Server
 	scenarios                          []*scenario
-	workloads                          map[string]int // requests
+	workloads                          map[string]workloadCost
 	rssKiB                             int64
+}
+
+// workloadCost is what one workload cost the tenant.
+type workloadCost struct {
+	requests, roundTrips int // round trips one after the other, the token's included
+	took                 time.Duration
 }
 
 type scenario struct {
@@ -155,13 +161,13 @@ func (b *bench) measure(runs int) error {
 			}
 		}
 	}
-	b.workloads = map[string]int{}
+	b.workloads = map[string]workloadCost{}
 	for _, w := range devenv.RequestWorkloads {
-		srv, err := w.Run(b.terraform, b.cliConfig, b.work)
+		srv, took, err := w.Run(b.terraform, b.cliConfig, b.work)
 		if err != nil {
 			return err
 		}
-		b.workloads[w.Name] = len(srv.Requests())
+		b.workloads[w.Name] = workloadCost{requests: len(srv.Requests()), roundTrips: emulator.RoundTrips(srv.Requests()), took: took}
 		srv.Close()
 	}
 	var err error
@@ -191,9 +197,10 @@ func (b *bench) report(runs int) error {
 	for _, s := range []*scenario{b.scenarios[1], b.scenarios[3]} {
 		check("requests per plan "+s.name[:3], fmt.Sprint(s.reqs), "2 each (token, list)", allEqual(s.reqs, 2))
 	}
-	fmt.Println("\n  requests (bounded by TestRequests):")
+	fmt.Println("\n  requests, sequential round trips and time of one command (bounded by TestRequests):")
 	for _, w := range devenv.RequestWorkloads {
-		fmt.Printf("  %-46s %d\n", w.Name, b.workloads[w.Name])
+		c := b.workloads[w.Name]
+		fmt.Printf("  %-58s %3d requests %2d round trips %6.3fs\n", w.Name, c.requests, c.roundTrips, c.took.Seconds())
 	}
 	fmt.Printf("\n  %-46s %.1f MiB\n", "provider binary size", float64(info.Size())/(1<<20))
 	fmt.Printf("  %-46s %.1f MiB (one process serving every phase of plan (b))\n", "provider peak RSS", float64(b.rssKiB)/(1<<10))

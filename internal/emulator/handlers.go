@@ -65,7 +65,7 @@ func (s *Server) endpoint(op Operation, required []string, serve http.HandlerFun
 		rec := &statusRecorder{ResponseWriter: w}
 		entry := Request{Op: op, Method: r.Method, Path: r.URL.EscapedPath(), At: time.Now(), UserAgent: r.UserAgent()}
 		defer func() {
-			entry.Status = rec.status
+			entry.Status, entry.Done = rec.status, time.Now()
 			s.log.add(entry)
 		}()
 		fault, latency := s.faults.next(op)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -312,6 +313,24 @@ func (s *Server) Requests() []Request { return s.log.all() }
 // Count returns how many requests reached the operation.
 func (s *Server) Count(op Operation) int { return s.log.count(op) }
 
+// RoundTrips counts the requests of the log that had to wait for one
+// another: a request that starts before every earlier one has been
+// answered shares a round trip with them.
+func RoundTrips(log []Request) int {
+	sort.Slice(log, func(i, j int) bool { return log[i].At.Before(log[j].At) })
+	trips := 0
+	var answered time.Time
+	for _, r := range log {
+		if trips == 0 || !r.At.Before(answered) {
+			trips++
+			answered = r.Done
+		} else if r.Done.After(answered) {
+			answered = r.Done
+		}
+	}
+	return trips
+}
+
 // ResetRequests empties the request log.
 func (s *Server) ResetRequests() { s.log.reset() }
 
@@ -363,6 +382,8 @@ type Request struct {
 	Path   string
 	Status int // 0 when the connection was dropped
 	At     time.Time
+	// Done is when the answer was given (or the connection dropped).
+	Done time.Time
 	// Fault is true when an injected fault answered.
 	Fault bool
 	// UserAgent as received.

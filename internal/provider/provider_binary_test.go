@@ -120,6 +120,16 @@ func TestRequests(t *testing.T) {
 		requests int // exactly
 		check    func(*emulator.Server) error
 	}{
+		// The refresh's list; nothing is due.
+		"quiet plan of a rotation policy": {2, func(srv *emulator.Server) error { return revokes(srv, 0) }},
+		// Token; the keys; APIs and the first page of applications at once;
+		// the other nine pages at once: four round trips, the token's included.
+		"due plan of a policy, auto, 1000 apps, 50 APIs, +100 ms": {13, func(srv *emulator.Server) error {
+			if n := emulator.RoundTrips(srv.Requests()); n != 4 {
+				return fmt.Errorf("%d sequential round trips, want 4: %v", n, srv.Requests())
+			}
+			return rotates(srv, 0)
+		}},
 		// One token request and one list serve every read of the plan.
 		"plan of 3 revocations + 2 data sources": {2, func(srv *emulator.Server) error { return revokes(srv, 0) }},
 		// The plan: token, list. The apply: token, the final plan's list, revoke.
@@ -138,7 +148,7 @@ func TestRequests(t *testing.T) {
 	for _, w := range devenv.RequestWorkloads {
 		t.Run(w.Name, func(t *testing.T) {
 			t.Parallel()
-			srv, err := w.Run(terraform, cliConfig, t.TempDir())
+			srv, _, err := w.Run(terraform, cliConfig, t.TempDir())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -148,7 +158,7 @@ func TestRequests(t *testing.T) {
 				t.Fatalf("no expected request count for %q", w.Name)
 			}
 			tokens := 1 // the plan's; an apply plans again in new provider processes
-			if w.Apply {
+			if w.Apply && !w.AfterApply {
 				tokens = 2
 			}
 			if n := len(srv.Requests()); n != expected.requests || srv.Count(emulator.OpToken) != tokens {
