@@ -44,5 +44,5 @@ cd "$work/rotate-then-revoke"
 "$terraform" init -input=false -no-color >/dev/null
 echo "--> step 1: rotate, publish next_kid and jwks"
 "$terraform" apply -input=false -auto-approve -no-color | sed -n '/^Outputs:/,$p' | grep -v '^jwks = '
-echo "--> step 2: revoke the key the rotation retired"
-"$terraform" apply -input=false -auto-approve -no-color -var revoke_previous_key=true | sed -n '/^Outputs:/,$p' | grep -v '^jwks = '
+echo "--> step 2: revoke the key the rotation retired (the demo does not wait out the token lifetime: grace_period=0s)"
+"$terraform" apply -input=false -auto-approve -no-color -var revoke_previous_key=true -var grace_period=0s | sed -n '/^Outputs:/,$p' | grep -v '^jwks = '

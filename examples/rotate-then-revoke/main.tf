@@ -6,11 +6,13 @@
 #        key have expired.
 #   2. terraform apply -var revoke_previous_key=true
 #        revokes the key the rotation retired. The plan names its fingerprint,
-#        and fails while it was retired less than grace_period ago.
+#        and fails while it was retired less than grace_period ago: by
+#        default the tenant's longest token lifetime.
 #
 # Credentials come from AUTH0_DOMAIN, AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET;
 # the application needs read:signing_keys, create:signing_keys and
-# update:signing_keys.
+# update:signing_keys, and read:resource_servers and read:clients for the
+# default grace_period.
 terraform {
   required_providers {
     auth0keys = {
@@ -29,9 +31,9 @@ variable "revoke_previous_key" {
 }
 
 variable "grace_period" {
-  description = "How long the retired key must have been out of use before it may be revoked: at least your longest token lifetime."
+  description = "How long the retired key must have been out of use before it may be revoked: \"auto\" waits the tenant's longest token lifetime; \"0s\" revokes at once."
   type        = string
-  default     = "0s"
+  default     = "auto"
 }
 
 resource "auth0keys_signing_key_rotation" "this" {}

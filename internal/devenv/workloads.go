@@ -127,10 +127,12 @@ func DataSources(n int) string {
 	return b.String()
 }
 
+// revocations revoke keys after an explicit grace period: "auto", the
+// default, reads the tenant's APIs and applications as well.
 func revocations(kids ...string) string {
 	var b strings.Builder
 	for i, kid := range kids {
-		fmt.Fprintf(&b, "resource \"auth0keys_signing_key_revocation\" \"r%d\" {\n  kid = %q\n}\n", i, kid)
+		fmt.Fprintf(&b, "resource \"auth0keys_signing_key_revocation\" \"r%d\" {\n  kid          = %q\n  grace_period = \"168h\"\n}\n", i, kid)
 	}
 	return b.String()
 }

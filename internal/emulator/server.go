@@ -50,9 +50,11 @@ type Options struct {
 	Applications []Application
 }
 
-// DefaultClient is the machine-to-machine client a new emulator accepts.
+// DefaultClient is the machine-to-machine client a new emulator accepts,
+// with the scopes of every feature of the provider.
 func DefaultClient() Client {
-	return Client{ID: "emulator-client", Secret: "emulator-secret-do-not-use", Scopes: scopes.SigningKeys}
+	return Client{ID: "emulator-client", Secret: "emulator-secret-do-not-use",
+		Scopes: append([]string{scopes.ReadResourceServers, scopes.ReadClients}, scopes.SigningKeys...)}
 }
 
 // Server is a running emulated tenant.

@@ -68,7 +68,7 @@ func TestTokenEndpointTakesFormJSONAndBasicAuth(t *testing.T) {
 		_ = json.NewDecoder(resp.Body).Decode(&tok)
 		_ = resp.Body.Close()
 		if resp.StatusCode != http.StatusOK || tok.TokenType != "Bearer" || tok.ExpiresIn != 86400 || strings.Count(tok.AccessToken, ".") != 2 ||
-			tok.Scope != "read:signing_keys create:signing_keys update:signing_keys" {
+			tok.Scope != "read:resource_servers read:clients read:signing_keys create:signing_keys update:signing_keys" {
 			t.Errorf("%s: %d %+v", name, resp.StatusCode, tok)
 		}
 		if resp.Header.Get("X-RateLimit-Limit") == "" || resp.Header.Get("X-RateLimit-Reset") == "" {

@@ -35,8 +35,9 @@ func TestPolicies(t *testing.T) {
 	stored := srv.Keys()
 	revoked, tenDays := stored[0].KID, stored[1].KID
 	provider := acctest.ProviderBlock(srv)
+	// grace_period 0s leaves judging the key's age to the policies.
 	revocation := func(name, kid string) string {
-		return "resource \"auth0keys_signing_key_revocation\" \"" + name + "\" {\n  kid = " + kid + "\n}\n"
+		return "resource \"auth0keys_signing_key_revocation\" \"" + name + "\" {\n  kid          = " + kid + "\n  grace_period = \"0s\"\n}\n"
 	}
 	rotateAndRevoke := "variable \"emergency_change\" {\n  type    = bool\n  default = false\n}\n" +
 		"resource \"auth0keys_signing_key_rotation\" \"emergency\" {}\n" +

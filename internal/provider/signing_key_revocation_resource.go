@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -100,11 +101,14 @@ func (r *signingKeyRevocationResource) Schema(ctx context.Context, _ resource.Sc
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"grace_period": schema.StringAttribute{
-				Description: "How long the key must have been retired before it may be revoked, as a duration such as `24h` " +
-					"or `720h`: the plan fails while tokens it signed may still be live. Set it to at least your longest token lifetime. " +
-					"Unset or `0s`, the key is revoked without waiting, as for a key that leaked.",
+				Description: "How long the key must have been retired before it may be revoked: `\"auto\"` (the default), the tenant's " +
+					"longest lifetime of tokens its signing key signs, read from its APIs and applications (`read:resource_servers`, " +
+					"`read:clients`) unless the key was retired more than 30 days ago; or a duration such as `720h`. The plan fails, saying " +
+					"when the key may be revoked, while tokens it signed may still be live. `0s` revokes at once, as for a key that leaked.",
 				Optional:   true,
-				Validators: []validator.String{durationValidator},
+				Computed:   true,
+				Default:    stringdefault.StaticString(lifetimeAuto),
+				Validators: []validator.String{autoOrDurationValidator},
 			},
 			"cert":          computed("The revoked key's X.509 certificate in PEM form."),
 			"fingerprint":   computed("SHA-1 fingerprint of the certificate, uppercase hex pairs joined by colons: the key the plan revokes."),
@@ -174,8 +178,8 @@ func (r *signingKeyRevocationResource) ModifyPlan(ctx context.Context, req resou
 // unknown until that rotation, and the apply checks the key again after it.
 func (r *signingKeyRevocationResource) planAfterRotation(plan *revocationModel, key management.SigningKey) diag.Diagnostics {
 	var diags diag.Diagnostics
-	if !plan.GracePeriod.IsNull() {
-		if grace, _ := time.ParseDuration(plan.GracePeriod.ValueString()); grace > 0 {
+	if g := plan.GracePeriod.ValueString(); g != "" {
+		if grace, _ := time.ParseDuration(g); grace > 0 || g == lifetimeAuto {
 			diags.AddAttributeError(path.Root("grace_period"), "The signing key is retired by this plan",
 				fmt.Sprintf("Signing key %s is the current key until the rotation in this plan retires it, so it cannot have been "+
 					"retired for grace_period %s when this plan revokes it. Revoke it in a later apply, or set grace_period = \"0s\" "+
@@ -237,15 +241,37 @@ func (r *signingKeyRevocationResource) checkRevocable(ctx context.Context, plan 
 				kid, key.Fingerprint))
 		return key, diags
 	}
-	diags.Append(checkGracePeriod(key, plan.GracePeriod.ValueString(), time.Now())...)
+	grace, what, ok := r.gracePeriod(ctx, key, plan.GracePeriod.ValueString(), &diags)
+	if ok {
+		diags.Append(checkGracePeriod(key, grace, what, time.Now())...)
+	}
 	return key, diags
 }
 
-// checkGracePeriod refuses a key retired less than gracePeriod before now.
-// An empty or zero grace period means no wait, whatever the key's dates.
-func checkGracePeriod(key management.SigningKey, gracePeriod string, now time.Time) diag.Diagnostics {
+// gracePeriod resolves grace_period for a key: "auto" is the tenant's
+// longest token lifetime, which is read only when the key was retired less
+// than Auth0's longest lifetime (30 days) ago. what names it in messages.
+func (r *signingKeyRevocationResource) gracePeriod(ctx context.Context, key management.SigningKey, gracePeriod string,
+	diags *diag.Diagnostics,
+) (time.Duration, string, bool) {
+	if gracePeriod != lifetimeAuto {
+		d, _ := time.ParseDuration(gracePeriod)
+		return d, "grace_period " + gracePeriod, true
+	}
+	if retired, err := time.Parse(time.RFC3339, string(key.CurrentUntil)); err == nil && time.Since(retired) >= longestLifetime {
+		return 0, "", true
+	}
+	if key.CurrentUntil == "" {
+		return longestLifetime, "grace_period \"auto\"", true // refused below: no date to check
+	}
+	lifetime, ok := readTokenLifetime(ctx, r.tenant.client, path.Root("grace_period"), diags)
+	return lifetime.Lifetime, fmt.Sprintf("grace_period \"auto\", the tenant's longest token lifetime, %s (%s)", lifetime.Lifetime, lifetime.Source), ok
+}
+
+// checkGracePeriod refuses a key retired less than grace before now; what
+// names the grace period. Zero means no wait, whatever the key's dates.
+func checkGracePeriod(key management.SigningKey, grace time.Duration, what string, now time.Time) diag.Diagnostics {
 	var diags diag.Diagnostics
-	grace, _ := time.ParseDuration(gracePeriod)
 	if grace <= 0 {
 		return diags
 	}
@@ -253,16 +279,16 @@ func checkGracePeriod(key management.SigningKey, gracePeriod string, now time.Ti
 	switch {
 	case key.CurrentUntil == "":
 		diags.AddAttributeError(path.Root("grace_period"), "Cannot check the grace period",
-			fmt.Sprintf("Auth0 does not say when signing key %s stopped being current, so grace_period %s cannot be checked. "+
-				"Set grace_period = \"0s\" once you know the key's tokens have expired.", key.KID, gracePeriod))
+			fmt.Sprintf("Auth0 does not say when signing key %s stopped being current, so %s cannot be checked. "+
+				"Set grace_period = \"0s\" once you know the key's tokens have expired.", key.KID, what))
 	case err != nil:
 		diags.AddAttributeError(path.Root("grace_period"), "Cannot check the grace period",
 			fmt.Sprintf("Auth0 gave current_until %q for signing key %s, which is not a date-time.", key.CurrentUntil, key.KID))
 	case now.Sub(retired) < grace:
 		diags.AddAttributeError(path.Root("grace_period"), "The signing key was retired too recently",
-			fmt.Sprintf("Signing key %s stopped being current at %s, %s ago, which is less than grace_period %s: "+
+			fmt.Sprintf("Signing key %s stopped being current at %s, %s ago, which is less than %s: "+
 				"tokens it signed may still be live. Revoke it after %s.",
-				key.KID, retired.UTC().Format(time.RFC3339), now.Sub(retired).Round(time.Minute), gracePeriod,
+				key.KID, retired.UTC().Format(time.RFC3339), now.Sub(retired).Round(time.Minute), what,
 				retired.Add(grace).UTC().Format(time.RFC3339)))
 	}
 	return diags
@@ -388,7 +414,7 @@ func (r *signingKeyRevocationResource) ImportState(ctx context.Context, req reso
 				"To revoke it, declare an auth0keys_signing_key_revocation with kid = %q and apply.", req.ID, client.Domain(), req.ID))
 		return
 	}
-	state := revocationModel{Timeouts: nullResourceTimeouts()}
+	state := revocationModel{Timeouts: nullResourceTimeouts(), GracePeriod: types.StringValue(lifetimeAuto)}
 	state.describe(key)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }

@@ -426,3 +426,23 @@ func TestRevocation_zeroGracePeriodNeedsNoDates(t *testing.T) {
 		}},
 	})
 }
+
+func TestRevocation_refusesAJustRetiredKeyByDefault(t *testing.T) {
+	now := time.Now().UTC()
+	srv := acctest.StartEmulator(t, emulator.Options{Keys: []emulator.KeySpec{
+		{KID: "justRetired", Previous: true, CurrentSince: now.Add(-48 * time.Hour), CurrentUntil: now.Add(-2 * time.Hour)},
+		{Current: true, CurrentSince: now.Add(-2 * time.Hour)}, {Next: true},
+	}})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: acctest.ProviderBlock(srv) + revocation("justRetired"),
+			ExpectError: acctest.Diagnostic("The signing key was retired too recently",
+				"Signing key justRetired stopped being current at", "which is less than grace_period \"auto\", the tenant's longest token lifetime, 24h0m0s",
+				`(the access tokens of API "Auth0 Management API"`, "tokens it signed may still be live. Revoke it after"),
+		}},
+	})
+	if n := srv.Count(emulator.OpRevoke); n != 0 || srv.Revocations() != 0 {
+		t.Fatalf("%d revoke calls were sent", n)
+	}
+}

@@ -29,7 +29,8 @@ func TestCheckGracePeriod(t *testing.T) {
 		{"a date that is not one", retired("last week"), "24h", "Cannot check the grace period"},
 	}
 	for _, tc := range tests {
-		diags := checkGracePeriod(tc.key, tc.grace, now)
+		grace, _ := time.ParseDuration(tc.grace)
+		diags := checkGracePeriod(tc.key, grace, "grace_period "+tc.grace, now)
 		switch {
 		case tc.summary == "" && diags.HasError():
 			t.Errorf("%s: refused: %v", tc.name, diags)

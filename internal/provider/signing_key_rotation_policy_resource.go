@@ -51,7 +51,8 @@ type rotationPolicyModel struct {
 	FirstSeenCurrent     types.Map      `tfsdk:"first_seen_current"`
 }
 
-const revokeAfterAuto = "auto"
+// lifetimeAuto stands for the tenant's longest token lifetime.
+const lifetimeAuto = "auto"
 
 // minRotateAfter is the shortest rotate_after: a schedule, not a loop.
 const minRotateAfter = 24 * time.Hour
@@ -88,7 +89,7 @@ func (r *signingKeyRotationPolicyResource) Schema(ctx context.Context, _ resourc
 				Description: "Revoke previously used keys that stopped being current at least this long ago: a duration, or `\"auto\"` " +
 					"for the tenant's longest token lifetime (see `effective_revoke_after`). Unset, the policy never revokes.",
 				Optional:   true,
-				Validators: []validator.String{revokeAfterValidator},
+				Validators: []validator.String{autoOrDurationValidator},
 			},
 			"jwks_urls": schema.ListAttribute{
 				Description: "HTTPS URLs of JSON Web Key Sets (of gateways or services that copy keys instead of reading the tenant's) " +
@@ -218,7 +219,7 @@ func (r *signingKeyRotationPolicyResource) effectiveRevokeAfter(ctx context.Cont
 	case plan.RevokeAfter.IsNull():
 		plan.EffectiveRevokeAfter, plan.RevokeAfterSource = types.StringNull(), types.StringNull()
 		return -1, true
-	case v != revokeAfterAuto:
+	case v != lifetimeAuto:
 		d, _ := time.ParseDuration(v)
 		plan.EffectiveRevokeAfter, plan.RevokeAfterSource = types.StringValue(d.String()), types.StringValue("revoke_after")
 		return d, true
@@ -227,7 +228,7 @@ func (r *signingKeyRotationPolicyResource) effectiveRevokeAfter(ctx context.Cont
 		d, _ := time.ParseDuration(state.EffectiveRevokeAfter.ValueString())
 		return d, true
 	}
-	lifetime, ok := readTokenLifetime(ctx, client, diags)
+	lifetime, ok := readTokenLifetime(ctx, client, path.Root("revoke_after"), diags)
 	if !ok {
 		return 0, false
 	}
@@ -238,13 +239,13 @@ func (r *signingKeyRotationPolicyResource) effectiveRevokeAfter(ctx context.Cont
 
 // readTokenLifetime reads the tenant's APIs and applications, at once,
 // for the longest lifetime of what its signing key signs.
-func readTokenLifetime(ctx context.Context, client *management.Client, diags *diag.Diagnostics) (management.TokenLifetime, bool) {
+func readTokenLifetime(ctx context.Context, client *management.Client, attr path.Path, diags *diag.Diagnostics) (management.TokenLifetime, bool) {
 	needed := []string{scopes.ReadResourceServers, scopes.ReadClients}
 	if granted, known, err := client.GrantedScopes(ctx); err == nil && known {
 		if missing := missingScopes(granted, needed); len(missing) > 0 {
-			diags.AddAttributeError(path.Root("revoke_after"), "revoke_after = \"auto\" needs more Management API scopes",
+			diags.AddAttributeError(attr, "\"auto\" needs more Management API scopes",
 				fmt.Sprintf("The tenant's longest token lifetime is read from its APIs and applications, which needs %s; the token for "+
-					"Auth0 tenant %s lacks %s. Grant them to the application, or give revoke_after as a duration, such as \"720h\".",
+					"Auth0 tenant %s lacks %s. Grant them to the application, or give a duration, such as \"720h\".",
 					strings.Join(needed, " and "), client.Domain(), strings.Join(missing, " and ")))
 			return management.TokenLifetime{}, false
 		}
@@ -260,7 +261,7 @@ func readTokenLifetime(ctx context.Context, client *management.Client, diags *di
 	<-done
 	for _, err := range []error{apiErr, appErr} {
 		if err != nil {
-			diags.AddAttributeError(path.Root("revoke_after"), "Cannot read the tenant's token lifetimes", tenantErrorDetail(err, "read"))
+			diags.AddAttributeError(attr, "Cannot read the tenant's token lifetimes", tenantErrorDetail(err, "read"))
 			return management.TokenLifetime{}, false
 		}
 	}

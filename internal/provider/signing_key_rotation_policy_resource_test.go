@@ -156,9 +156,9 @@ func TestRotationPolicy_autoWithoutTheScopesIsRefusedAtPlan(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: acctest.ProviderBlock(srv) + policy(`rotate_after = "2160h"`, `revoke_after = "auto"`),
-			ExpectError: acctest.Diagnostic(`revoke_after = "auto" needs more Management API scopes`,
+			ExpectError: acctest.Diagnostic(`"auto" needs more Management API scopes`, `revoke_after = "auto"`,
 				"needs read:resource_servers and read:clients; the token for Auth0 tenant "+srv.Domain()+" lacks read:resource_servers and read:clients.",
-				`give revoke_after as a duration, such as "720h".`),
+				`give a duration, such as "720h".`),
 		}},
 	})
 	if n := srv.Count(emulator.OpRotate) + srv.Count(emulator.OpRevoke) + srv.Count(emulator.OpApplications); n != 0 {

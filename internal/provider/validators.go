@@ -59,14 +59,14 @@ var rotateAfterValidator = stringCheck{"Invalid rotate_after", "must be a durati
 		return nil
 	}}
 
-// revokeAfterValidator accepts "auto" or a non-negative duration.
-var revokeAfterValidator = stringCheck{"Invalid revoke_after", `must be "auto" or a duration such as 720h`,
+// autoOrDurationValidator accepts "auto" or a non-negative duration.
+var autoOrDurationValidator = stringCheck{"Invalid duration", `must be "auto" or a duration such as 720h`,
 	func(s string) error {
-		if s == revokeAfterAuto {
+		if s == lifetimeAuto {
 			return nil
 		}
 		if d, err := time.ParseDuration(s); err != nil || d < 0 {
-			return fmt.Errorf("%q is neither \"auto\" nor a duration such as 720h", s)
+			return fmt.Errorf("%q is not a duration such as 720h, nor \"auto\"", s)
 		}
 		return nil
 	}}
