@@ -213,3 +213,36 @@ func TestRotationPolicy_quietPlanMakesTwoRequests(t *testing.T) {
 		t.Fatalf("a quiet plan made %d requests, want 2 (token, list): %v", n, srv.Requests())
 	}
 }
+
+func TestRotationPolicy_aFailedRevocationIsProposedAgainAlone(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{Keys: emulator.TenantWithHistory()})
+	prev := keyIn(t, srv, previousKey)
+	config := acctest.ProviderBlock(srv, "max_retries = 1") + policy(`rotate_after = "2160h"`, `revoke_after = "168h"`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					srv.InjectFault(emulator.Fault{Op: emulator.OpRevoke, Status: 500, Times: 2})
+				},
+				Config: config,
+				ExpectError: acctest.Diagnostic("Cannot revoke a signing key the policy found due",
+					"Signing key "+prev.KID+" of Auth0 tenant "+srv.Domain()+" was not revoked", "The next plan proposes it again."),
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue(policyName, tfjsonpath.New("keys"), knownvalue.SetPartial([]knownvalue.Check{
+						keyAt(prev.KID, prev.Fingerprint, "revoked", "revoked"),
+					})),
+				}},
+				Check: func(*terraform.State) error {
+					if k, _ := srv.Key(prev.KID); !k.Revoked || srv.Rotations() != 0 {
+						return fmt.Errorf("the second apply did not revoke %s alone (%d rotations)", prev.KID, srv.Rotations())
+					}
+					return wantCalls(srv, map[emulator.Operation]int{emulator.OpRevoke: 3, emulator.OpRotate: 0})
+				},
+			},
+		},
+	})
+}
