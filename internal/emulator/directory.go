@@ -54,8 +54,13 @@ func ManagementAPI(domain string) API {
 // per_page (50 by default, at most 100), include_totals (an object with
 // start, limit and total, else a plain array) and fields with
 // include_fields (the fields to keep, or with include_fields=false to drop).
-func listPage[T any](w http.ResponseWriter, r *http.Request, name string, all []T) {
+// Endpoints without fields refuse it, as Auth0 refuses unknown parameters.
+func listPage[T any](w http.ResponseWriter, r *http.Request, name string, all []T, takesFields bool) {
 	q := r.URL.Query()
+	if !takesFields && (q.Has("fields") || q.Has("include_fields")) {
+		apiError(w, http.StatusBadRequest, "Bad Request", "Query validation error: 'Additional properties not allowed: fields' on property query", "invalid_query_string")
+		return
+	}
 	page, perPage := 0, 50
 	if v := q.Get("page"); v != "" {
 		page, _ = strconv.Atoi(v)

@@ -260,6 +260,9 @@ func TestDirectoryListsPageAsAuth0Does(t *testing.T) {
 	if status, _ := get("/api/v2/clients", []string{scopes.ReadSigningKeys}); status != http.StatusForbidden {
 		t.Fatalf("without read:clients: %d", status)
 	}
+	if status, _ := get("/api/v2/resource-servers?fields=name", []string{scopes.ReadResourceServers}); status != http.StatusBadRequest {
+		t.Fatalf("resource servers take no fields: %d", status)
+	}
 	status, body = get("/api/v2/resource-servers", []string{scopes.ReadResourceServers})
 	var apis []API
 	if err := json.Unmarshal(body, &apis); err != nil || status != http.StatusOK || len(apis) != 1 || !apis[0].IsSystem || apis[0].TokenLifetime != 86400 {

@@ -57,8 +57,8 @@ const pageFetches = 9
 
 // ListAPIs lists every resource server with its token settings.
 func (c *Client) ListAPIs(ctx context.Context) ([]API, error) {
-	return listAll[API](ctx, c, "list APIs", "/api/v2/resource-servers", "resource_servers", scopes.ReadResourceServers,
-		"id,name,identifier,signing_alg,token_lifetime,token_lifetime_for_web")
+	// The endpoint takes no fields parameter: an API's few fields come whole.
+	return listAll[API](ctx, c, "list APIs", "/api/v2/resource-servers", "resource_servers", scopes.ReadResourceServers, "")
 }
 
 // ListApplications lists every application with its ID token and SAML
@@ -69,11 +69,14 @@ func (c *Client) ListApplications(ctx context.Context) ([]Application, error) {
 }
 
 // listAll reads the first page with its total, then the other pages at
-// once, a few at a time, asking only for the fields given.
+// once, a few at a time, asking only for the fields given (all when empty).
 func listAll[T any](ctx context.Context, c *Client, operation, path, name, scope, fields string) ([]T, error) {
 	page := func(ctx context.Context, n int) ([]T, int, error) {
-		q := url.Values{"page": {strconv.Itoa(n)}, "per_page": {strconv.Itoa(perPage)}, "include_totals": {"true"},
-			"fields": {fields}, "include_fields": {"true"}}
+		q := url.Values{"page": {strconv.Itoa(n)}, "per_page": {strconv.Itoa(perPage)}, "include_totals": {"true"}}
+		if fields != "" {
+			q.Set("fields", fields)
+			q.Set("include_fields", "true")
+		}
 		var body map[string]json.RawMessage
 		if err := c.do(ctx, call{operation: operation, method: http.MethodGet, path: path + "?" + q.Encode(),
 			scopes: []string{scope}, repeatable: true}, &body); err != nil {
