@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/management"
@@ -442,27 +443,29 @@ func (r *signingKeyRotationPolicyResource) Read(ctx context.Context, req resourc
 }
 
 func (r *signingKeyRotationPolicyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan rotationPolicyModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := bounded(ctx, plan.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
-	defer cancel()
-	r.carryOut(ctx, &plan, &resp.Diagnostics)
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	r.apply(ctx, req.Plan, &resp.State, false, &resp.Diagnostics)
 }
 
 func (r *signingKeyRotationPolicyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	r.apply(ctx, req.Plan, &resp.State, true, &resp.Diagnostics)
+}
+
+// apply carries out a plan within the create or update timeout and records
+// the result, even after an error, as the state.
+func (r *signingKeyRotationPolicyResource) apply(ctx context.Context, planned tfsdk.Plan, state *tfsdk.State, update bool, diags *diag.Diagnostics) {
 	var plan rotationPolicyModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
+	diags.Append(planned.Get(ctx, &plan)...)
+	if diags.HasError() {
 		return
 	}
-	ctx, cancel := bounded(ctx, plan.Timeouts.Update, defaultUpdateTimeout, &resp.Diagnostics)
+	limit, byDefault := plan.Timeouts.Create, defaultCreateTimeout
+	if update {
+		limit, byDefault = plan.Timeouts.Update, defaultUpdateTimeout
+	}
+	ctx, cancel := bounded(ctx, limit, byDefault, diags)
 	defer cancel()
-	r.carryOut(ctx, &plan, &resp.Diagnostics)
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	r.carryOut(ctx, &plan, diags)
+	diags.Append(state.Set(ctx, plan)...)
 }
 
 func (r *signingKeyRotationPolicyResource) Delete(_ context.Context, _ resource.DeleteRequest, resp *resource.DeleteResponse) {
