@@ -315,22 +315,23 @@ func (s *Server) Requests() []Request { return s.log.all() }
 // Count returns how many requests reached the operation.
 func (s *Server) Count(op Operation) int { return s.log.count(op) }
 
-// RoundTrips counts the requests of the log that had to wait for one
-// another: a request that starts before every earlier one has been
-// answered shares a round trip with them.
+// RoundTrips is the longest chain of requests of the log that had to wait
+// for one another, each sent after the one before it was answered: how
+// many round trips the client spent one after the other.
 func RoundTrips(log []Request) int {
 	sort.Slice(log, func(i, j int) bool { return log[i].At.Before(log[j].At) })
-	trips := 0
-	var answered time.Time
-	for _, r := range log {
-		if trips == 0 || !r.At.Before(answered) {
-			trips++
-			answered = r.Done
-		} else if r.Done.After(answered) {
-			answered = r.Done
+	chain := make([]int, len(log))
+	longest := 0
+	for i, r := range log {
+		chain[i] = 1
+		for j := range i {
+			if !r.At.Before(log[j].Done) && chain[j]+1 > chain[i] {
+				chain[i] = chain[j] + 1
+			}
 		}
+		longest = max(longest, chain[i])
 	}
-	return trips
+	return longest
 }
 
 // ResetRequests empties the request log.

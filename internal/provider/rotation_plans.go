@@ -1,7 +1,10 @@
 package provider
 
 import (
+	"fmt"
 	"sync"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/management"
 )
@@ -65,4 +68,22 @@ func (p *rotationPlans) done() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.applied = true
+}
+
+// claimRotation records the rotation a walk plans for the tenant through
+// this provider configuration, refusing a second one. Another
+// configuration of the same tenant runs in another process, unseen here:
+// its rotation is stopped at apply, before anything is sent, by the
+// compare right before the rotate call or by the final plan's fresh read.
+func (t tenantData) claimRotation(what string, r plannedRotation) diag.Diagnostics {
+	var diags diag.Diagnostics
+	domain := t.client.Domain()
+	if first, ok := t.rotations.claim(r); !ok {
+		diags.AddError("More than one rotation of the tenant in one plan",
+			fmt.Sprintf("This plan already rotates Auth0 tenant %s (%s becomes current); %s would rotate it again, and both plans "+
+				"would promise the same new current key. Keep one rotation resource or policy per tenant (change a rotation's "+
+				"triggers to rotate again), or apply the second one in a later run.", domain, first.current, what))
+		return diags
+	}
+	return diags
 }

@@ -284,10 +284,8 @@ func (r *signingKeyRotationPolicyResource) checkActs(ctx context.Context, client
 		return diags
 	}
 	retired, _ := sched.find(func(k scheduledKey) bool { return k.Act == actRetired })
-	if first, ok := r.tenant.rotations.claim(plannedRotation{retires: retired.KID, current: becomes.KID}); !ok {
-		diags.AddError("More than one rotation of the tenant in one plan",
-			fmt.Sprintf("This plan already rotates Auth0 tenant %s (%s becomes current); the rotation policy would rotate it again. "+
-				"Keep one rotation resource or policy per tenant.", client.Domain(), first.current))
+	diags.Append(r.tenant.claimRotation("the rotation policy", plannedRotation{retires: retired.KID, current: becomes.KID})...)
+	if diags.HasError() {
 		return diags
 	}
 	diags.Append(checkJWKSURLs(ctx, client, plan.jwksURLs(), becomes.KID)...)

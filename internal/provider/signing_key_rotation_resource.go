@@ -143,11 +143,8 @@ func (r *signingKeyRotationResource) ModifyPlan(ctx context.Context, req resourc
 		return
 	}
 	planned := plannedRotation{retires: plan.PreviousKID.ValueString(), current: plan.CurrentKID.ValueString(), keys: keys}
-	if first, ok := r.tenant.rotations.claim(planned); !ok {
-		resp.Diagnostics.AddError("More than one rotation of the tenant in one plan",
-			fmt.Sprintf("This plan already rotates Auth0 tenant %s (%s becomes current). A second auth0keys_signing_key_rotation "+
-				"would rotate it again, and both plans would promise the same new current key. Keep one rotation resource per "+
-				"tenant (change its triggers to rotate again), or apply the second one in a later run.", client.Domain(), first.current))
+	resp.Diagnostics.Append(r.tenant.claimRotation("a second auth0keys_signing_key_rotation", planned)...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	resp.Diagnostics.AddWarning("This plan rotates the tenant's signing key", plan.describeMoves(client.Domain()))

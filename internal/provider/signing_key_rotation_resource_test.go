@@ -393,8 +393,8 @@ func TestRotation_twoInOnePlanAreRefused(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: config,
 			ExpectError: acctest.Diagnostic("More than one rotation of the tenant in one plan",
-				"This plan already rotates Auth0 tenant "+srv.Domain()+" ("+next.KID+" becomes current).",
-				"Keep one rotation resource per tenant"),
+				"This plan already rotates Auth0 tenant "+srv.Domain()+" ("+next.KID+" becomes current); a second auth0keys_signing_key_rotation would rotate it again",
+				"Keep one rotation resource or policy per tenant"),
 		}},
 	})
 	if n := srv.Rotations(); n != 0 || srv.Count(emulator.OpRotate) != 0 {
@@ -690,5 +690,38 @@ func TestRotation_twoCurrentKeysAreRefused(t *testing.T) {
 	})
 	if n := srv.Count(emulator.OpRotate); n != 0 || srv.Rotations() != 0 {
 		t.Fatalf("%d rotate calls were sent", n)
+	}
+}
+
+// TestRotation_twoAliasesOfOneTenantRotateOnce applies a rotation on each
+// of two provider configurations of one tenant. Terraform serves them in
+// two processes, so the plan cannot see both; the apply rotates once, and
+// the second rotation's final plan, reading the tenant again, stops it
+// before anything is sent.
+func TestRotation_twoAliasesOfOneTenantRotateOnce(t *testing.T) {
+	requireAcceptance(t)
+	t.Parallel()
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	aliases := strings.Replace(acctest.ProviderBlock(srv), "provider \"auth0keys\" {\n", "provider \"auth0keys\" {\n  alias = \"a\"\n", 1) +
+		strings.Replace(acctest.ProviderBlock(srv), "provider \"auth0keys\" {\n", "provider \"auth0keys\" {\n  alias = \"b\"\n", 1)
+	cli := acctest.ProviderCLI(t, aliases+`
+resource "auth0keys_signing_key_rotation" "a" {
+  provider = auth0keys.a
+}
+
+resource "auth0keys_signing_key_rotation" "b" {
+  provider   = auth0keys.b
+  depends_on = [auth0keys_signing_key_rotation.a]
+}
+`)
+	out, err := cli.Apply()
+	if err == nil {
+		t.Fatalf("both rotations applied:\n%s", out)
+	}
+	if want := acctest.Diagnostic("The tenant rotated too recently"); !want.MatchString(out) {
+		t.Errorf("want %s in:\n%s", want, out)
+	}
+	if n := srv.Rotations(); n != 1 || srv.Count(emulator.OpRotate) != 1 {
+		t.Fatalf("the tenant rotated %d times with %d rotate calls, want once", n, srv.Count(emulator.OpRotate))
 	}
 }
