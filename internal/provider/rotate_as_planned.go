@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/management"
+	"github.com/auth0keys/terraform-provider-auth0keys/internal/tenantlock"
 )
 
 // reconcileTimeout bounds the read that finds out what a rotation with a
@@ -29,9 +30,10 @@ func (m plannedMoves) from(roles management.KeyRoles) bool {
 
 // rotateAsPlanned rotates the tenant exactly once, as planned, or not at
 // all. It reads the tenant with a request of its own right before the
-// rotate call (a list read before this apply began may be stale) and sends
-// the call only if the current and next keys are still those the plan
-// named; resolve gives the planned moves from that read. A call whose
+// rotate call (a list read before this apply began may be stale), holding
+// the tenant's lock against other provider processes of this machine, and
+// sends the call only if the current and next keys are still those the
+// plan named; resolve gives the planned moves from that read. A call whose
 // answer is lost is never sent again: the tenant is read, and a rotation
 // that happened as planned is recorded with a warning. It returns the new
 // next key's kid, and false, with an error added, when the tenant did not
@@ -39,6 +41,15 @@ func (m plannedMoves) from(roles management.KeyRoles) bool {
 func rotateAsPlanned(ctx context.Context, client *management.Client, timeout string, diags *diag.Diagnostics,
 	resolve func(management.KeyRoles) (plannedMoves, diag.Diagnostics),
 ) (string, bool) {
+	// Another provider configuration of the tenant, in another process of
+	// this machine, may be rotating it too: the read and the call are one
+	// step for each of them.
+	release, err := tenantlock.Acquire(ctx, client.Domain())
+	if err != nil {
+		diags.AddError("Cannot rotate the signing key", err.Error()+"\n\nNothing was sent: the tenant did not rotate.")
+		return "", false
+	}
+	defer release()
 	keys, err := client.ReadSigningKeys(ctx)
 	if err != nil {
 		diags.AddError("Cannot rotate the signing key", tenantErrorDetail(err, timeout)+"\n\nNothing was sent: the tenant did not rotate.")

@@ -694,10 +694,10 @@ func TestRotation_twoCurrentKeysAreRefused(t *testing.T) {
 }
 
 // TestRotation_twoAliasesOfOneTenantRotateOnce applies a rotation on each
-// of two provider configurations of one tenant. Terraform serves them in
-// two processes, so the plan cannot see both; the apply rotates once, and
-// the second rotation's final plan, reading the tenant again, stops it
-// before anything is sent.
+// of two provider configurations of one tenant at once. Terraform serves
+// them in two processes, so the plan cannot see both; the apply rotates
+// once: the tenant's lock makes each read-then-rotate one step, and the
+// second finds the tenant rotated before it sends anything.
 func TestRotation_twoAliasesOfOneTenantRotateOnce(t *testing.T) {
 	requireAcceptance(t)
 	t.Parallel()
@@ -710,16 +710,18 @@ resource "auth0keys_signing_key_rotation" "a" {
 }
 
 resource "auth0keys_signing_key_rotation" "b" {
-  provider   = auth0keys.b
-  depends_on = [auth0keys_signing_key_rotation.a]
+  provider = auth0keys.b
 }
 `)
 	out, err := cli.Apply()
 	if err == nil {
 		t.Fatalf("both rotations applied:\n%s", out)
 	}
-	if want := acctest.Diagnostic("The tenant rotated too recently"); !want.MatchString(out) {
-		t.Errorf("want %s in:\n%s", want, out)
+	// Depending on which runs first, the second rotation's final plan sees
+	// the tenant rotated, or its read right before the rotate call does.
+	if !acctest.Diagnostic("The tenant rotated too recently").MatchString(out) &&
+		!acctest.Diagnostic("The tenant's signing keys changed since the plan", "Nothing was sent").MatchString(out) {
+		t.Errorf("the second rotation was not stopped before it was sent:\n%s", out)
 	}
 	if n := srv.Rotations(); n != 1 || srv.Count(emulator.OpRotate) != 1 {
 		t.Fatalf("the tenant rotated %d times with %d rotate calls, want once", n, srv.Count(emulator.OpRotate))

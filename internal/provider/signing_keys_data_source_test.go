@@ -248,11 +248,12 @@ output "listed" {
 
 func TestSigningKeysDataSource_rateLimitResettingAfterTheReadTimeout(t *testing.T) {
 	srv := acctest.StartEmulator(t, emulator.Options{})
-	start := time.Now()
+	var start time.Time // once the test runs: ParallelTest first waits for its turn
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
 			PreConfig: func() {
+				start = time.Now()
 				srv.InjectFault(emulator.Fault{Op: emulator.OpList, Status: http.StatusTooManyRequests, ResetIn: 10 * time.Minute, Times: 100})
 			},
 			Config: acctest.ProviderBlock(srv) + "data \"auth0keys_signing_keys\" \"keys\" {\n  timeouts = {\n    read = \"15s\"\n  }\n}\n",
