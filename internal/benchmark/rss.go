@@ -3,8 +3,10 @@ package main
 import (
 	"bufio"
 	"fmt"
+	"os"
 	"os/exec"
 	"regexp"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -46,13 +48,34 @@ func peakRSS(terraform, binary string, cli devenv.CLI) (int64, error) {
 	if _, err := cli.PlanWithReattach(reattach); err != nil {
 		return 0, err
 	}
+	// The process's own high-water mark: the exit's rusage would also count
+	// this (larger) process's memory, which Linux records at exec.
+	hwm, hwmErr := highWaterMarkKiB(cmd.Process.Pid)
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 		return 0, err
 	}
 	_ = cmd.Wait()
+	if hwmErr == nil {
+		return hwm, nil
+	}
 	usage, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
 	if !ok {
 		return 0, fmt.Errorf("no resource usage on this system")
 	}
 	return usage.Maxrss, nil
+}
+
+// highWaterMarkKiB reads a running process's peak resident set size
+// (VmHWM) from /proc, where the system has it.
+func highWaterMarkKiB(pid int) (int64, error) {
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		if value, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			return strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(value), "kB")), 10, 64)
+		}
+	}
+	return 0, fmt.Errorf("no VmHWM for process %d", pid)
 }
