@@ -1,6 +1,7 @@
 package acctest
 
 import (
+	"flag"
 	"fmt"
 	"os"
 	"testing"
@@ -20,6 +21,12 @@ var credentialVariables = []string{"AUTH0_DOMAIN", "AUTH0_CLIENT_ID", "AUTH0_CLI
 // variables, and with TF_ACC set points terraform-plugin-testing at the CLI
 // that TerraformCLI finds. Use it from TestMain.
 func Main(m *testing.M) int {
+	flag.Parse()
+	if testing.Short() && !flagGiven("test.parallel") {
+		// Short tests wait on the emulator's clock (rate-limit resets), not
+		// on the processor: let more of them wait at once.
+		_ = flag.Set("test.parallel", "8")
+	}
 	dir, err := os.MkdirTemp("", "auth0keys-test-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -45,6 +52,12 @@ func Main(m *testing.M) int {
 		}
 	}
 	return m.Run()
+}
+
+func flagGiven(name string) bool {
+	given := false
+	flag.Visit(func(f *flag.Flag) { given = given || f.Name == name })
+	return given
 }
 
 // ProviderFactories serve the provider in the test process for

@@ -247,7 +247,13 @@ func TestRateLimitHonoursRetryAfterAndCancellation(t *testing.T) {
 	srv := acctest.StartEmulator(t, emulator.Options{})
 	srv.InjectFault(emulator.Fault{Op: emulator.OpList, Status: http.StatusTooManyRequests, ResetIn: 20 * time.Second, Times: 5})
 	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(300*time.Millisecond, cancel)
+	go func() { // cancel once the 429 was answered: the client is waiting for the reset
+		for srv.Count(emulator.OpList) == 0 {
+			time.Sleep(10 * time.Millisecond)
+		}
+		time.Sleep(50 * time.Millisecond)
+		cancel()
+	}()
 	_, err := newClient(t, srv).ListSigningKeys(ctx)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("want the cancelled context's error while waiting for the reset, got %v", err)
