@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/scopes"
 )
@@ -50,8 +51,9 @@ type KeyRef struct {
 }
 
 // ListSigningKeys returns every signing key of the tenant. Callers that ask
-// while a list request is in flight share its answer; a caller that asks
-// after it arrived, or after a write through this client, gets a new one.
+// while a list request is gathering readers (listGatherWindow) or in flight
+// share its answer; a caller that asks after it arrived, or after a write
+// through this client, gets a new one.
 // Nothing is kept between requests: a list read before a write, by this
 // process or any other, is never returned after it.
 func (c *Client) ListSigningKeys(ctx context.Context) ([]SigningKey, error) {
@@ -64,6 +66,14 @@ func (c *Client) ListSigningKeys(ctx context.Context) ([]SigningKey, error) {
 			var cancel context.CancelFunc
 			shared, cancel = context.WithDeadline(shared, deadline)
 			defer cancel()
+		}
+		// Terraform starts the reads of a plan at nearly the same moment,
+		// but not at once: wait a moment for them to join before sending.
+		// Whoever joins gets an answer sent after it asked.
+		select {
+		case <-time.After(listGatherWindow):
+		case <-shared.Done():
+			return nil, shared.Err()
 		}
 		return c.listSigningKeys(shared)
 	})
@@ -85,6 +95,10 @@ func (c *Client) ReadSigningKeys(ctx context.Context) ([]SigningKey, error) {
 }
 
 const listKey = "list"
+
+// listGatherWindow is how long a shared list request waits for other
+// readers to join before it is sent.
+const listGatherWindow = 25 * time.Millisecond
 
 func (c *Client) listSigningKeys(ctx context.Context) ([]SigningKey, error) {
 	var keys []SigningKey
