@@ -98,7 +98,7 @@ const listKey = "list"
 
 // listGatherWindow is how long a shared list request waits for other
 // readers to join before it is sent.
-const listGatherWindow = 25 * time.Millisecond
+const listGatherWindow = 15 * time.Millisecond
 
 func (c *Client) listSigningKeys(ctx context.Context) ([]SigningKey, error) {
 	var keys []SigningKey
