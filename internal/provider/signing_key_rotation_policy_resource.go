@@ -337,12 +337,10 @@ func checkJWKSURL(ctx context.Context, client *management.Client, u string, want
 func (m rotationPolicyModel) schedule() schedule {
 	var s schedule
 	s.currentSince, _ = time.Parse(time.RFC3339, m.CurrentSince.ValueString())
-	var keys []policyKeyModel
-	_ = m.Keys.ElementsAs(context.Background(), &keys, false)
-	for _, k := range keys {
-		retired, _ := time.Parse(time.RFC3339, k.RetiredAt.ValueString())
-		if k.Status.ValueString() != statusRevoked {
-			s.keys = append(s.keys, scheduledKey{KID: k.KID.ValueString(), Fingerprint: k.Fingerprint.ValueString(), Status: k.Status.ValueString(), RetiredAt: retired})
+	for _, k := range planned(m).keys {
+		if k.Status != statusRevoked {
+			k.Act = "" // what the last apply did, not what is due
+			s.keys = append(s.keys, k)
 		}
 	}
 	return s
