@@ -42,7 +42,12 @@ const defaultMaxRetries = 3
 
 // New returns the provider factory for the given version.
 func New(version string) func() provider.Provider {
-	return func() provider.Provider { return &auth0keysProvider{version: version} }
+	return func() provider.Provider {
+		// Join the walk now, as the process starts: a process that joins
+		// while another of the walk is alive is seen as part of it.
+		_, _ = thisWalk()
+		return &auth0keysProvider{version: version}
+	}
 }
 
 type auth0keysProvider struct {

@@ -7,8 +7,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
+	"github.com/auth0keys/terraform-provider-auth0keys/internal/filelock"
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/management"
-	"github.com/auth0keys/terraform-provider-auth0keys/internal/tenantlock"
 )
 
 // reconcileTimeout bounds the read that finds out what a rotation with a
@@ -44,7 +44,7 @@ func rotateAsPlanned(ctx context.Context, client *management.Client, timeout str
 	// Another provider configuration of the tenant, in another process of
 	// this machine, may be rotating it too: the read and the call are one
 	// step for each of them.
-	release, err := tenantlock.Acquire(ctx, client.Domain())
+	release, err := filelock.Acquire(ctx, "tenant "+client.Domain())
 	if err != nil {
 		diags.AddError("Cannot rotate the signing key", err.Error()+"\n\nNothing was sent: the tenant did not rotate.")
 		return "", false

@@ -1,12 +1,15 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/management"
+	"github.com/auth0keys/terraform-provider-auth0keys/internal/walkclaim"
 )
 
 // tenantData is what a configured provider gives its resources: the
@@ -46,6 +49,13 @@ func (p *rotationPlans) claim(r plannedRotation) (plannedRotation, bool) {
 	return r, true
 }
 
+// release forgets the walk's rotation, refused after it was recorded.
+func (p *rotationPlans) release() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.planned = nil
+}
+
 // retiring returns the key with this kid, as the plan saw it, when a
 // rotation this walk planned and has not carried out retires it.
 func (p *rotationPlans) retiring(kid string) (management.SigningKey, bool) {
@@ -70,12 +80,18 @@ func (p *rotationPlans) done() {
 	p.applied = true
 }
 
+// thisWalk is this process's membership of its Terraform walk, joined once
+// as the process starts; nil, with the error, when the records cannot be
+// kept (the in-process record still works).
+var thisWalk = sync.OnceValues(walkclaim.Join)
+
 // claimRotation records the rotation a walk plans for the tenant through
-// this provider configuration, refusing a second one. Another
-// configuration of the same tenant runs in another process, unseen here:
-// its rotation is stopped at apply, before anything is sent, by the
-// compare right before the rotate call or by the final plan's fresh read.
-func (t tenantData) claimRotation(what string, r plannedRotation) diag.Diagnostics {
+// this provider configuration, refusing a second one: in this process, and
+// in the processes that serve the walk's other provider configurations.
+// A configuration whose process starts after every other one of the walk
+// has ended is not seen; its rotation is stopped at apply, before anything
+// is sent, by the compare right before the rotate call.
+func (t tenantData) claimRotation(ctx context.Context, what string, r plannedRotation) diag.Diagnostics {
 	var diags diag.Diagnostics
 	domain := t.client.Domain()
 	if first, ok := t.rotations.claim(r); !ok {
@@ -84,6 +100,22 @@ func (t tenantData) claimRotation(what string, r plannedRotation) diag.Diagnosti
 				"would promise the same new current key. Keep one rotation resource or policy per tenant (change a rotation's "+
 				"triggers to rotate again), or apply the second one in a later run.", domain, first.current, what))
 		return diags
+	}
+	walk, err := thisWalk()
+	var first string
+	ok := true
+	if err == nil {
+		first, ok, err = walk.Claim(domain, r.current)
+	}
+	switch {
+	case err != nil:
+		tflog.Warn(ctx, "Cannot see the rotations other provider configurations plan", map[string]any{"error": err.Error()})
+	case !ok:
+		t.rotations.release()
+		diags.AddError("More than one rotation of the tenant in one plan",
+			fmt.Sprintf("Another provider configuration of Auth0 tenant %s already plans to rotate it in this run (%s becomes "+
+				"current); %s would rotate it again, and both plans would promise the same new current key. Rotate each tenant "+
+				"through one provider configuration, or apply the second rotation in a later run.", domain, first, what))
 	}
 	return diags
 }

@@ -284,7 +284,7 @@ func (r *signingKeyRotationPolicyResource) checkActs(ctx context.Context, client
 		return diags
 	}
 	retired, _ := sched.find(func(k scheduledKey) bool { return k.Act == actRetired })
-	diags.Append(r.tenant.claimRotation("the rotation policy", plannedRotation{retires: retired.KID, current: becomes.KID})...)
+	diags.Append(r.tenant.claimRotation(ctx, "the rotation policy", plannedRotation{retires: retired.KID, current: becomes.KID})...)
 	if diags.HasError() {
 		return diags
 	}

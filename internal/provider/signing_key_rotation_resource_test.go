@@ -693,37 +693,74 @@ func TestRotation_twoCurrentKeysAreRefused(t *testing.T) {
 	}
 }
 
-// TestRotation_twoAliasesOfOneTenantRotateOnce applies a rotation on each
-// of two provider configurations of one tenant at once. Terraform serves
-// them in two processes, so the plan cannot see both; the apply rotates
-// once: the tenant's lock makes each read-then-rotate one step, and the
-// second finds the tenant rotated before it sends anything.
-func TestRotation_twoAliasesOfOneTenantRotateOnce(t *testing.T) {
+// TestRotation_twoAliasesOfOneTenantRefusedAtPlan plans a rotation on each
+// of two provider configurations of one tenant. Terraform serves them in
+// two processes; the plan sees both, fails, and nothing is sent.
+func TestRotation_twoAliasesOfOneTenantRefusedAtPlan(t *testing.T) {
 	requireAcceptance(t)
 	t.Parallel()
 	srv := acctest.StartEmulator(t, emulator.Options{})
-	aliases := strings.Replace(acctest.ProviderBlock(srv), "provider \"auth0keys\" {\n", "provider \"auth0keys\" {\n  alias = \"a\"\n", 1) +
-		strings.Replace(acctest.ProviderBlock(srv), "provider \"auth0keys\" {\n", "provider \"auth0keys\" {\n  alias = \"b\"\n", 1)
-	cli := acctest.ProviderCLI(t, aliases+`
-resource "auth0keys_signing_key_rotation" "a" {
-  provider = auth0keys.a
-}
-
+	cli := acctest.ProviderCLI(t, twoAliasesRotatingOnA(srv)+`
 resource "auth0keys_signing_key_rotation" "b" {
   provider = auth0keys.b
 }
 `)
-	out, err := cli.Apply()
-	if err == nil {
-		t.Fatalf("both rotations applied:\n%s", out)
+	for _, run := range []func() (string, error){
+		func() (string, error) { return cli.Plan() },
+		func() (string, error) { return cli.Apply() },
+	} {
+		out, err := run()
+		if err == nil {
+			t.Fatalf("two rotations of one tenant were planned:\n%s", out)
+		}
+		if !acctest.Diagnostic("More than one rotation of the tenant in one plan",
+			"Another provider configuration of Auth0 tenant", "already plans to rotate it in this run").MatchString(out) {
+			t.Errorf("the plan did not name the second rotation:\n%s", out)
+		}
 	}
-	// Depending on which runs first, the second rotation's final plan sees
-	// the tenant rotated, or its read right before the rotate call does.
-	if !acctest.Diagnostic("The tenant rotated too recently").MatchString(out) &&
-		!acctest.Diagnostic("The tenant's signing keys changed since the plan", "Nothing was sent").MatchString(out) {
-		t.Errorf("the second rotation was not stopped before it was sent:\n%s", out)
+	if n := srv.Count(emulator.OpRotate); n != 0 || srv.Rotations() != 0 {
+		t.Fatalf("%d rotate calls, %d rotations; want none", n, srv.Rotations())
 	}
-	if n := srv.Rotations(); n != 1 || srv.Count(emulator.OpRotate) != 1 {
-		t.Fatalf("the tenant rotated %d times with %d rotate calls, want once", n, srv.Count(emulator.OpRotate))
+}
+
+// TestRotation_twoAliasesOfOneTenantOneRotates applies a rotation on one
+// provider configuration of a tenant and reads the tenant through another:
+// the apply's final plan, in new processes, is not refused by the plan's
+// record of the rotation.
+func TestRotation_twoAliasesOfOneTenantOneRotates(t *testing.T) {
+	requireAcceptance(t)
+	t.Parallel()
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	cli := acctest.ProviderCLI(t, twoAliasesRotatingOnA(srv)+`
+data "auth0keys_signing_keys" "b" {
+  provider   = auth0keys.b
+  depends_on = [auth0keys_signing_key_rotation.a]
+}
+
+output "current_kid" {
+  value = data.auth0keys_signing_keys.b.current_kid
+}
+`)
+	next := keyIn(t, srv, func(k emulator.Key) bool { return k.Next }).KID
+	if out, err := cli.Apply(); err != nil {
+		t.Fatalf("apply: %v\n%s", err, out)
 	}
+	if srv.Rotations() != 1 || srv.Count(emulator.OpRotate) != 1 {
+		t.Fatalf("%d rotate calls, %d rotations; want one", srv.Count(emulator.OpRotate), srv.Rotations())
+	}
+	if got, err := cli.StringOutput("current_kid"); err != nil || got != next {
+		t.Errorf("alias b reports current key %q (%v), want %s", got, err, next)
+	}
+}
+
+// twoAliasesRotatingOnA configures provider aliases a and b of one tenant,
+// and a rotation on a.
+func twoAliasesRotatingOnA(srv *emulator.Server) string {
+	block := acctest.ProviderBlock(srv)
+	return strings.Replace(block, "provider \"auth0keys\" {\n", "provider \"auth0keys\" {\n  alias = \"a\"\n", 1) +
+		strings.Replace(block, "provider \"auth0keys\" {\n", "provider \"auth0keys\" {\n  alias = \"b\"\n", 1) + `
+resource "auth0keys_signing_key_rotation" "a" {
+  provider = auth0keys.a
+}
+`
 }

@@ -1,6 +1,6 @@
 //go:build !windows
 
-package tenantlock
+package filelock
 
 import (
 	"errors"

@@ -1,4 +1,4 @@
-package tenantlock
+package filelock
 
 import (
 	"context"
