@@ -10,8 +10,6 @@ terraform {
   }
 }
 
-provider "auth0keys" {}
-
 data "auth0keys_signing_keys" "tenant" {}
 
 output "current_kid" {
@@ -24,18 +22,8 @@ output "next_kid" {
   value       = data.auth0keys_signing_keys.tenant.next_kid
 }
 
-output "previous_kids" {
-  description = "Retired keys that are not revoked yet, most recent first."
-  value       = data.auth0keys_signing_keys.tenant.previous_kids
-}
-
-output "revoked_kids" {
-  description = "Revoked keys."
-  value       = data.auth0keys_signing_keys.tenant.revoked_kids
-}
-
 output "keys" {
-  description = "Every key with its state and fingerprint."
+  description = "Every key with its state and fingerprint: current, next, previous (retired, not revoked yet) or revoked."
   value = [
     for k in data.auth0keys_signing_keys.tenant.signing_keys : {
       kid         = k.kid

@@ -15,8 +15,6 @@ terraform {
   }
 }
 
-provider "auth0keys" {}
-
 resource "auth0keys_signing_key_rotation" "emergency" {}
 
 resource "auth0keys_signing_key_revocation" "leaked" {

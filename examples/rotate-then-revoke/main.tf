@@ -22,8 +22,6 @@ terraform {
   }
 }
 
-provider "auth0keys" {}
-
 variable "revoke_previous_key" {
   description = "Revoke the key the rotation retired (step 2)."
   type        = bool

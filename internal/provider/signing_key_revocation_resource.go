@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -79,10 +78,6 @@ func (r *signingKeyRevocationResource) Metadata(_ context.Context, req resource.
 }
 
 func (r *signingKeyRevocationResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
-	computed := func(description string) schema.Attribute {
-		return schema.StringAttribute{Description: description, Computed: true, PlanModifiers: keep}
-	}
 	resp.Schema = schema.Schema{
 		Description: "Revokes a previously used application signing key, for good: tokens signed with it stop validating " +
 			"and the key can never sign again. The plan names the exact certificate (fingerprint, thumbprint, dates) " +
@@ -93,30 +88,25 @@ func (r *signingKeyRevocationResource) Schema(ctx context.Context, _ resource.Sc
 			"Destroying the resource only removes it from state: a revocation cannot be undone. " +
 			"Requires the Management API scopes `read:signing_keys` and `update:signing_keys`.",
 		Attributes: map[string]schema.Attribute{
-			"id": computed("The kid of the revoked key."),
+			"id": computedOnCreate("The kid of the revoked key."),
 			"kid": schema.StringAttribute{
 				Description:   "The key id of the previously used key to revoke. Changing it revokes another key; the first stays revoked.",
 				Required:      true,
 				Validators:    []validator.String{kidValidator},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
-			"grace_period": schema.StringAttribute{
-				Description: "How long the key must have been retired before it may be revoked: `\"auto\"` (the default), the tenant's " +
-					"longest lifetime of tokens its signing key signs, read from its APIs and applications (`read:resource_servers`, " +
-					"`read:clients`) unless the key was retired more than 30 days ago; or a duration such as `720h`. The plan fails, saying " +
-					"when the key may be revoked, while tokens it signed may still be live. `0s` revokes at once, as for a key that leaked.",
-				Optional:   true,
-				Computed:   true,
-				Default:    stringdefault.StaticString(lifetimeAuto),
-				Validators: []validator.String{autoOrDurationValidator},
-			},
-			"cert":          computed("The revoked key's X.509 certificate in PEM form."),
-			"fingerprint":   computed("SHA-1 fingerprint of the certificate, uppercase hex pairs joined by colons: the key the plan revokes."),
-			"thumbprint":    computed("The same SHA-1 as uppercase hex without colons."),
-			"current_since": computed("When the key became current (RFC 3339); null when Auth0 does not say."),
-			"current_until": computed("When the key stopped being current (RFC 3339); null when Auth0 does not say."),
+			"grace_period": durationSetting("How long the key must have been retired before it may be revoked: `\"auto\"` (the default), the tenant's "+
+				"longest lifetime of tokens its signing key signs, read from its APIs and applications (`read:resource_servers`, "+
+				"`read:clients`) unless the key was retired more than 30 days ago; or a duration such as `720h`. The plan fails, saying "+
+				"when the key may be revoked, while tokens it signed may still be live. `0s` revokes at once, as for a key that leaked.",
+				lifetimeAuto, autoOrDurationValidator),
+			"cert":          computedOnCreate("The revoked key's X.509 certificate in PEM form."),
+			"fingerprint":   computedOnCreate("SHA-1 fingerprint of the certificate, uppercase hex pairs joined by colons: the key the plan revokes."),
+			"thumbprint":    computedOnCreate("The same SHA-1 as uppercase hex without colons."),
+			"current_since": computedOnCreate("When the key became current (RFC 3339); null when Auth0 does not say."),
+			"current_until": computedOnCreate("When the key stopped being current (RFC 3339); null when Auth0 does not say."),
 			"timeouts":      resourceTimeouts(ctx),
-			"revoked_at":    computed("When Auth0 revoked the key (RFC 3339), as read at the first refresh after the revocation; null until then, or when Auth0 does not say."),
+			"revoked_at":    computedOnCreate("When Auth0 revoked the key (RFC 3339), as read at the first refresh after the revocation; null until then, or when Auth0 does not say."),
 		},
 	}
 }

@@ -12,9 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/management"
@@ -55,10 +52,6 @@ func (r *signingKeyRotationResource) Metadata(_ context.Context, req resource.Me
 }
 
 func (r *signingKeyRotationResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
-	computed := func(description string) schema.Attribute {
-		return schema.StringAttribute{Description: description, Computed: true, PlanModifiers: keep}
-	}
 	resp.Schema = schema.Schema{
 		Description: "Rotates the tenant's application signing key once when created: the next key becomes current, the " +
 			"current key becomes previous, and Auth0 queues a new next key. The plan names both keys; the apply reads the " +
@@ -69,7 +62,7 @@ func (r *signingKeyRotationResource) Schema(ctx context.Context, _ resource.Sche
 			"`kid = previous_kid`, on the same provider configuration. Import a rotation made elsewhere by the kid it made current. " +
 			"Requires the Management API scopes `read:signing_keys`, `create:signing_keys` and `update:signing_keys`.",
 		Attributes: map[string]schema.Attribute{
-			"id": computed("The kid this rotation made current."),
+			"id": computedOnCreate("The kid this rotation made current."),
 			"triggers": schema.MapAttribute{
 				Description: "Arbitrary strings; changing any of them rotates again (like `terraform_data`'s `triggers_replace`), " +
 					"for example a value from a `time_rotating` resource to rotate on a schedule. The first triggers given to an " +
@@ -78,20 +71,15 @@ func (r *signingKeyRotationResource) Schema(ctx context.Context, _ resource.Sche
 				ElementType:   types.StringType,
 				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplaceIf(triggersChanged, "", "")},
 			},
-			"min_rotation_interval": schema.StringAttribute{
-				Description: "A plan that would rotate a tenant whose current key became current less than this long ago fails, " +
-					"so that a rotation made elsewhere, or one whose apply was killed before it was recorded, is not followed by " +
-					"a second one by accident. A duration such as `1h` or `24h`; `" + defaultMinRotationInterval + "` by default, " +
-					"`0s` turns the check off.",
-				Optional:   true,
-				Computed:   true,
-				Default:    stringdefault.StaticString(defaultMinRotationInterval),
-				Validators: []validator.String{durationValidator},
-			},
-			"rotated_at":   computed("When the rotation happened (RFC 3339)."),
-			"previous_kid": computed("The kid that was current before the rotation; revoke it once its tokens have expired."),
-			"current_kid":  computed("The kid that became current: the tenant's next key before the rotation."),
-			"next_kid":     computed("The kid of the new next key Auth0 queued; publish it to applications before the next rotation."),
+			"min_rotation_interval": durationSetting("A plan that would rotate a tenant whose current key became current less than this long ago fails, "+
+				"so that a rotation made elsewhere, or one whose apply was killed before it was recorded, is not followed by "+
+				"a second one by accident. A duration such as `1h` or `24h`; `"+defaultMinRotationInterval+"` by default, "+
+				"`0s` turns the check off.",
+				defaultMinRotationInterval, durationValidator),
+			"rotated_at":   computedOnCreate("When the rotation happened (RFC 3339)."),
+			"previous_kid": computedOnCreate("The kid that was current before the rotation; revoke it once its tokens have expired."),
+			"current_kid":  computedOnCreate("The kid that became current: the tenant's next key before the rotation."),
+			"next_kid":     computedOnCreate("The kid of the new next key Auth0 queued; publish it to applications before the next rotation."),
 			"timeouts":     resourceTimeouts(ctx),
 		},
 	}
