@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -125,8 +126,24 @@ func New(cfg Config) (*Client, error) {
 	return c, nil
 }
 
-// Domain is the tenant this client calls.
+// Domain is the tenant this client calls, as it was given.
 func (c *Client) Domain() string { return c.domain }
+
+// Tenant names the tenant this client calls, the same for every spelling
+// of its domain: for locks and records shared by the clients of several
+// provider configurations.
+func (c *Client) Tenant() string { return TenantName(c.domain) }
+
+// TenantName is a tenant domain in lower case, without a final dot or the
+// HTTPS port.
+func TenantName(domain string) string {
+	host, port, hasPort := strings.Cut(strings.ToLower(domain), ":")
+	host = strings.TrimSuffix(host, ".")
+	if hasPort && port != "443" {
+		return host + ":" + port
+	}
+	return host
+}
 
 // call describes one Management API request.
 type call struct {

@@ -28,6 +28,22 @@ func TestValidateKID(t *testing.T) {
 	}
 }
 
+func TestTenantName(t *testing.T) {
+	t.Parallel()
+	for domain, want := range map[string]string{
+		"example.eu.auth0.com":      "example.eu.auth0.com",
+		"Example.EU.auth0.com":      "example.eu.auth0.com",
+		"example.eu.auth0.com.":     "example.eu.auth0.com",
+		"example.eu.auth0.com:443":  "example.eu.auth0.com",
+		"example.eu.auth0.com.:443": "example.eu.auth0.com",
+		"127.0.0.1:8443":            "127.0.0.1:8443",
+	} {
+		if got := TenantName(domain); got != want {
+			t.Errorf("TenantName(%q) = %q, want %q", domain, got, want)
+		}
+	}
+}
+
 func TestValidateDomain(t *testing.T) {
 	t.Parallel()
 	for _, domain := range []string{"example.eu.auth0.com", "login.example.com", "127.0.0.1:8443", "localhost", "tenant.auth0.com."} {

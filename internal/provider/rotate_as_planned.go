@@ -44,7 +44,7 @@ func rotateAsPlanned(ctx context.Context, client *management.Client, timeout str
 	// Another provider configuration of the tenant, in another process of
 	// this machine, may be rotating it too: the read and the call are one
 	// step for each of them.
-	release, err := filelock.Acquire(ctx, "tenant "+client.Domain())
+	release, err := filelock.Acquire(ctx, "tenant "+client.Tenant())
 	if err != nil {
 		diags.AddError("Cannot rotate the signing key", err.Error()+"\n\nNothing was sent: the tenant did not rotate.")
 		return "", false

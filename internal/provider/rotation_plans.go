@@ -105,7 +105,7 @@ func (t tenantData) claimRotation(ctx context.Context, what string, r plannedRot
 	var first string
 	ok := true
 	if err == nil {
-		first, ok, err = walk.Claim(domain, r.current)
+		first, ok, err = walk.Claim(t.client.Tenant(), r.current)
 	}
 	switch {
 	case err != nil:
