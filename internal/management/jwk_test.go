@@ -26,13 +26,20 @@ func selfSigned(t *testing.T, pub, priv any) (string, []byte) {
 	return strings.ReplaceAll(string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})), "\n", "\r\n"), der
 }
 
-func TestJWK(t *testing.T) {
-	t.Parallel()
+// rsaCertificate generates an RSA key and its self-signed certificate.
+func rsaCertificate(t *testing.T) (key *rsa.PrivateKey, certPEM string, der []byte) {
+	t.Helper()
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cert, der := selfSigned(t, &key.PublicKey, key)
+	certPEM, der = selfSigned(t, &key.PublicKey, key)
+	return key, certPEM, der
+}
+
+func TestJWK(t *testing.T) {
+	t.Parallel()
+	key, cert, der := rsaCertificate(t)
 	jwk, err := SigningKey{KID: "k1", Cert: cert}.JWK()
 	if err != nil {
 		t.Fatal(err)
@@ -63,11 +70,7 @@ func TestJWK(t *testing.T) {
 
 func TestPublishedJWKSLeavesOutRevokedAndUnreadableKeys(t *testing.T) {
 	t.Parallel()
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, _ := selfSigned(t, &key.PublicKey, key)
+	_, cert, _ := rsaCertificate(t)
 	set, unusable := PublishedJWKS([]SigningKey{
 		{KID: "revoked", Cert: cert, Revoked: true}, {KID: "certless"}, {KID: "cur", Cert: cert, Current: true},
 	})

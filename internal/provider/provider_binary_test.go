@@ -29,7 +29,7 @@ func requireAcceptance(t *testing.T) {
 func TestPlan_oneTokenAndOneListForManyReads(t *testing.T) {
 	requireAcceptance(t)
 	t.Parallel()
-	srv := acctest.StartEmulator(t, emulator.Options{Keys: emulator.TenantWithHistory()})
+	srv := startTenantWithHistory(t)
 	var config strings.Builder
 	config.WriteString(acctest.ProviderBlock(srv))
 	for i := range 5 {

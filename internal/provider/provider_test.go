@@ -18,6 +18,21 @@ import (
 
 const keysDataSource = "data \"auth0keys_signing_keys\" \"keys\" {}\n"
 
+// readsTenant applies config, whose data source
+// auth0keys_signing_keys.keys must read srv's tenant.
+func readsTenant(t *testing.T, srv *emulator.Server, config string) {
+	t.Helper()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: config,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.auth0keys_signing_keys.keys", tfjsonpath.New("id"), knownvalue.StringExact(srv.Domain())),
+			},
+		}},
+	})
+}
+
 // planFails runs a plan that must fail with the given diagnostic, and
 // checks that nothing reached the tenant.
 func planFails(t *testing.T, srv *emulator.Server, config string, want *regexp.Regexp) {
@@ -30,80 +45,73 @@ func planFails(t *testing.T, srv *emulator.Server, config string, want *regexp.R
 			ExpectError: want,
 		}},
 	})
-	if srv != nil && len(srv.Requests()) != 0 {
+	if len(srv.Requests()) != 0 {
 		t.Fatalf("a configuration error sent %d requests: %v", len(srv.Requests()), srv.Requests())
 	}
 }
 
-func TestProviderConfig_missingDomain(t *testing.T) {
-	srv := acctest.StartEmulator(t, emulator.Options{})
-	planFails(t, srv, `
-provider "auth0keys" {
-  client_id     = "id"
-  client_secret = "secret"
-}
-`+keysDataSource, acctest.Diagnostic("Missing Auth0 domain", `/hashicorp/auth0keys"],`, "Set domain in the provider block or the AUTH0_DOMAIN environment variable to the tenant's host name, such as example.eu.auth0.com."))
-}
-
-func TestProviderConfig_domainIsURL(t *testing.T) {
-	srv := acctest.StartEmulator(t, emulator.Options{})
-	planFails(t, srv, `
-provider "auth0keys" {
-  domain        = "https://example.eu.auth0.com/"
-  client_id     = "id"
-  client_secret = "secret"
-}
-`+keysDataSource, acctest.Diagnostic("Invalid Auth0 domain", `domain = "https://example.eu.auth0.com/"`, `give the tenant's host name only, such as example.eu.auth0.com, not the URL "https://example.eu.auth0.com/".`))
-}
-
-func TestProviderConfig_domainIsIPv6(t *testing.T) {
-	srv := acctest.StartEmulator(t, emulator.Options{})
-	planFails(t, srv, `
-provider "auth0keys" {
-  domain    = "::1"
-  api_token = "token"
-}
-`+keysDataSource, acctest.Diagnostic("Invalid Auth0 domain", `domain = "::1"`, `"::1" looks like an IPv6 address, which is not a tenant domain`))
-}
-
-func TestProviderConfig_domainFromEnvironmentIsURL(t *testing.T) {
-	t.Setenv("AUTH0_DOMAIN", "https://example.eu.auth0.com")
-	planFails(t, nil, `
-provider "auth0keys" {
-  api_token = "token"
-}
-`+keysDataSource, acctest.Diagnostic("Invalid Auth0 domain", `The AUTH0_DOMAIN environment variable: give the tenant's host name only, such as example.eu.auth0.com, not the URL "https://example.eu.auth0.com".`))
-}
-
-func TestProviderConfig_noCredentials(t *testing.T) {
-	srv := acctest.StartEmulator(t, emulator.Options{})
-	planFails(t, srv, `
-provider "auth0keys" {
-  domain = "`+srv.Domain()+`"
-}
-`+keysDataSource, acctest.Diagnostic("Missing Auth0 credentials", "Set client_id and client_secret (or AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET), client_id and client_assertion_private_key (or AUTH0_CLIENT_ASSERTION_PRIVATE_KEY), or api_token (or AUTH0_API_TOKEN)."))
-}
-
-func TestProviderConfig_tokenAndClientCredentials(t *testing.T) {
-	srv := acctest.StartEmulator(t, emulator.Options{})
-	planFails(t, srv, acctest.ProviderBlock(srv, `api_token = "token"`)+keysDataSource,
-		acctest.Diagnostic("Conflicting Auth0 credentials", `api_token = "token"`, "Both api_token and client credentials are set in the provider configuration. Use either api_token, or client_id with client_secret or client_assertion_private_key."))
-}
-
-func TestProviderConfig_clientIDWithoutSecret(t *testing.T) {
-	srv := acctest.StartEmulator(t, emulator.Options{})
-	planFails(t, srv, `
-provider "auth0keys" {
-  domain    = "`+srv.Domain()+`"
-  client_id = "id"
-}
-`+keysDataSource, acctest.Diagnostic("Missing Auth0 client secret", "client_id is set but client_secret is not: set client_secret (or AUTH0_CLIENT_SECRET) for the client credentials grant, or client_assertion_private_key (or AUTH0_CLIENT_ASSERTION_PRIVATE_KEY) for Private Key JWT."))
-}
-
-func TestProviderConfig_maxRetriesOutOfRange(t *testing.T) {
-	srv := acctest.StartEmulator(t, emulator.Options{})
-	planFails(t, srv, acctest.ProviderBlock(srv, `max_retries = 11`)+keysDataSource,
-		acctest.Diagnostic("max_retries = 11", "Attribute max_retries value must be between 0 and 10, got: 11"))
+// TestProviderConfig_refused plans configurations the provider refuses
+// before it sends anything, each with the diagnostic a user sees.
+func TestProviderConfig_refused(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		domainEnv string
+		provider  func(srv *emulator.Server) string
+		want      *regexp.Regexp
+	}{{
+		name: "missing domain",
+		provider: func(*emulator.Server) string {
+			return "provider \"auth0keys\" {\n  client_id     = \"id\"\n  client_secret = \"secret\"\n}\n"
+		},
+		want: acctest.Diagnostic("Missing Auth0 domain", `/hashicorp/auth0keys"],`, "Set domain in the provider block or the AUTH0_DOMAIN environment variable to the tenant's host name, such as example.eu.auth0.com."),
+	}, {
+		name: "domain is a URL",
+		provider: func(*emulator.Server) string {
+			return "provider \"auth0keys\" {\n  domain        = \"https://example.eu.auth0.com/\"\n  client_id     = \"id\"\n  client_secret = \"secret\"\n}\n"
+		},
+		want: acctest.Diagnostic("Invalid Auth0 domain", `domain = "https://example.eu.auth0.com/"`, `give the tenant's host name only, such as example.eu.auth0.com, not the URL "https://example.eu.auth0.com/".`),
+	}, {
+		name: "domain is IPv6",
+		provider: func(*emulator.Server) string {
+			return "provider \"auth0keys\" {\n  domain    = \"::1\"\n  api_token = \"token\"\n}\n"
+		},
+		want: acctest.Diagnostic("Invalid Auth0 domain", `domain = "::1"`, `"::1" looks like an IPv6 address, which is not a tenant domain`),
+	}, {
+		name:      "domain from the environment is a URL",
+		domainEnv: "https://example.eu.auth0.com",
+		provider: func(*emulator.Server) string {
+			return "provider \"auth0keys\" {\n  api_token = \"token\"\n}\n"
+		},
+		want: acctest.Diagnostic("Invalid Auth0 domain", `The AUTH0_DOMAIN environment variable: give the tenant's host name only, such as example.eu.auth0.com, not the URL "https://example.eu.auth0.com".`),
+	}, {
+		name: "no credentials",
+		provider: func(srv *emulator.Server) string {
+			return fmt.Sprintf("provider \"auth0keys\" {\n  domain = %q\n}\n", srv.Domain())
+		},
+		want: acctest.Diagnostic("Missing Auth0 credentials", "Set client_id and client_secret (or AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET), client_id and client_assertion_private_key (or AUTH0_CLIENT_ASSERTION_PRIVATE_KEY), or api_token (or AUTH0_API_TOKEN)."),
+	}, {
+		name:     "token and client credentials",
+		provider: func(srv *emulator.Server) string { return acctest.ProviderBlock(srv, `api_token = "token"`) },
+		want:     acctest.Diagnostic("Conflicting Auth0 credentials", `api_token = "token"`, "Both api_token and client credentials are set in the provider configuration. Use either api_token, or client_id with client_secret or client_assertion_private_key."),
+	}, {
+		name: "client id without secret",
+		provider: func(srv *emulator.Server) string {
+			return fmt.Sprintf("provider \"auth0keys\" {\n  domain    = %q\n  client_id = \"id\"\n}\n", srv.Domain())
+		},
+		want: acctest.Diagnostic("Missing Auth0 client secret", "client_id is set but client_secret is not: set client_secret (or AUTH0_CLIENT_SECRET) for the client credentials grant, or client_assertion_private_key (or AUTH0_CLIENT_ASSERTION_PRIVATE_KEY) for Private Key JWT."),
+	}, {
+		name:     "max_retries out of range",
+		provider: func(srv *emulator.Server) string { return acctest.ProviderBlock(srv, `max_retries = 11`) },
+		want:     acctest.Diagnostic("max_retries = 11", "Attribute max_retries value must be between 0 and 10, got: 11"),
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.domainEnv != "" {
+				t.Setenv("AUTH0_DOMAIN", tc.domainEnv)
+			}
+			srv := acctest.StartEmulator(t, emulator.Options{})
+			planFails(t, srv, tc.provider(srv)+keysDataSource, tc.want)
+		})
+	}
 }
 
 // TestProviderConfig_tokenWinsInTheEnvironment sets a workspace's
@@ -115,15 +123,7 @@ func TestProviderConfig_tokenWinsInTheEnvironment(t *testing.T) {
 	t.Setenv("AUTH0_API_TOKEN", srv.IssueToken(scopes.SigningKeys, time.Hour))
 	t.Setenv("AUTH0_CLIENT_ID", "a-client-this-tenant-does-not-know")
 	t.Setenv("AUTH0_CLIENT_SECRET", "its-secret")
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: keysDataSource,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("data.auth0keys_signing_keys.keys", tfjsonpath.New("id"), knownvalue.StringExact(srv.Domain())),
-			},
-		}},
-	})
+	readsTenant(t, srv, keysDataSource)
 	if n := srv.Count(emulator.OpToken); n != 0 {
 		t.Fatalf("the client credentials were used: %d token requests", n)
 	}
@@ -133,16 +133,8 @@ func TestProviderConfig_privateKeyJWT(t *testing.T) {
 	key, keyPEM := acctest.AssertionKey(t)
 	app := emulator.AssertionCredential(emulator.Client{ID: "pkjwt-client", Scopes: scopes.SigningKeys}, &key.PublicKey, "PS256")
 	srv := acctest.StartEmulator(t, emulator.Options{Clients: []emulator.Client{app}})
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf("provider \"auth0keys\" {\n  domain                       = %q\n  client_id                    = \"pkjwt-client\"\n"+
-				"  client_assertion_private_key = %q\n  client_assertion_signing_alg = \"PS256\"\n}\n", srv.Domain(), keyPEM) + keysDataSource,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("data.auth0keys_signing_keys.keys", tfjsonpath.New("id"), knownvalue.StringExact(srv.Domain())),
-			},
-		}},
-	})
+	readsTenant(t, srv, fmt.Sprintf("provider \"auth0keys\" {\n  domain                       = %q\n  client_id                    = \"pkjwt-client\"\n"+
+		"  client_assertion_private_key = %q\n  client_assertion_signing_alg = \"PS256\"\n}\n", srv.Domain(), keyPEM)+keysDataSource)
 	if n := srv.Count(emulator.OpToken); n == 0 {
 		t.Fatal("no token was requested with the assertion")
 	}
@@ -172,30 +164,14 @@ func TestProviderConfig_fromEnvironment(t *testing.T) {
 	t.Setenv("AUTH0_DOMAIN", srv.Domain())
 	t.Setenv("AUTH0_CLIENT_ID", c.ID)
 	t.Setenv("AUTH0_CLIENT_SECRET", c.Secret)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: keysDataSource,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("data.auth0keys_signing_keys.keys", tfjsonpath.New("id"), knownvalue.StringExact(srv.Domain())),
-			},
-		}},
-	})
+	readsTenant(t, srv, keysDataSource)
 }
 
 func TestProviderConfig_configurationWinsOverEnvironment(t *testing.T) {
 	srv := acctest.StartEmulator(t, emulator.Options{})
 	t.Setenv("AUTH0_DOMAIN", "wrong.example.com")
 	t.Setenv("AUTH0_API_TOKEN", "a-token-the-configuration-overrides")
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: acctest.ProviderBlock(srv) + keysDataSource,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("data.auth0keys_signing_keys.keys", tfjsonpath.New("id"), knownvalue.StringExact(srv.Domain())),
-			},
-		}},
-	})
+	readsTenant(t, srv, acctest.ProviderBlock(srv)+keysDataSource)
 }
 
 func TestProviderConfig_apiToken(t *testing.T) {
@@ -221,31 +197,24 @@ provider "auth0keys" {
 }
 
 func TestProviderConfig_unknownUntilApply(t *testing.T) {
+	t.Parallel()
 	srv := acctest.StartEmulator(t, emulator.Options{})
 	c := emulator.DefaultClient()
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: `
+	readsTenant(t, srv, `
 resource "terraform_data" "tenant" {
-  input = "` + srv.Domain() + `"
+  input = "`+srv.Domain()+`"
 }
 
 provider "auth0keys" {
   domain        = terraform_data.tenant.output
-  client_id     = "` + c.ID + `"
-  client_secret = "` + c.Secret + `"
+  client_id     = "`+c.ID+`"
+  client_secret = "`+c.Secret+`"
 }
 
 data "auth0keys_signing_keys" "keys" {
   depends_on = [terraform_data.tenant]
 }
-`,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("data.auth0keys_signing_keys.keys", tfjsonpath.New("id"), knownvalue.StringExact(srv.Domain())),
-			},
-		}},
-	})
+`)
 }
 
 func TestProviderConfig_rejectedCredentials(t *testing.T) {

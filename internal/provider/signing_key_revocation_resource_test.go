@@ -29,6 +29,13 @@ func revocation(kid string, extra ...string) string {
 }
 
 // keyIn returns the stored key the predicate picks, or fails the test.
+// startTenantWithHistory starts a tenant with a current key, a next key,
+// previously used keys and a revoked key.
+func startTenantWithHistory(t *testing.T) *emulator.Server {
+	t.Helper()
+	return acctest.StartEmulator(t, emulator.Options{Keys: emulator.TenantWithHistory()})
+}
+
 func keyIn(t *testing.T, srv *emulator.Server, match func(emulator.Key) bool) emulator.Key {
 	t.Helper()
 	k, ok := srv.KeyWhere(match)
@@ -39,7 +46,11 @@ func keyIn(t *testing.T, srv *emulator.Server, match func(emulator.Key) bool) em
 }
 
 func previousKey(k emulator.Key) bool { return k.Previous && !k.Revoked && !k.Current }
-func revokedKey(k emulator.Key) bool  { return k.Revoked }
+
+func currentKey(k emulator.Key) bool { return k.Current }
+
+func nextKey(k emulator.Key) bool    { return k.Next }
+func revokedKey(k emulator.Key) bool { return k.Revoked }
 
 // stillRevoked checks after destroy that the key stayed revoked and that
 // the revoke endpoint was called the given number of times in all.
@@ -56,7 +67,7 @@ func stillRevoked(srv *emulator.Server, kid string, revokeCalls int) resource.Te
 }
 
 func TestRevocation_revokesPreviousKey(t *testing.T) {
-	srv := acctest.StartEmulator(t, emulator.Options{Keys: emulator.TenantWithHistory()})
+	srv := startTenantWithHistory(t)
 	prev := keyIn(t, srv, previousKey)
 	config := acctest.ProviderBlock(srv) + revocation(prev.KID)
 	resource.ParallelTest(t, resource.TestCase{
@@ -100,9 +111,9 @@ func TestRevocation_revokesPreviousKey(t *testing.T) {
 }
 
 func TestRevocation_refusedAtPlan(t *testing.T) {
-	srv := acctest.StartEmulator(t, emulator.Options{Keys: emulator.TenantWithHistory()})
-	current := keyIn(t, srv, func(k emulator.Key) bool { return k.Current })
-	next := keyIn(t, srv, func(k emulator.Key) bool { return k.Next })
+	srv := startTenantWithHistory(t)
+	current := keyIn(t, srv, currentKey)
+	next := keyIn(t, srv, nextKey)
 	cases := []struct {
 		kid  string
 		want []string
@@ -132,7 +143,7 @@ func TestRevocation_refusedAtPlan(t *testing.T) {
 }
 
 func TestRevocation_gracePeriod(t *testing.T) {
-	srv := acctest.StartEmulator(t, emulator.Options{Keys: emulator.TenantWithHistory()})
+	srv := startTenantWithHistory(t)
 	prev := keyIn(t, srv, previousKey) // retired ten days ago
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
@@ -165,7 +176,7 @@ func TestRevocation_gracePeriod(t *testing.T) {
 }
 
 func TestRevocation_adoptsRevokedKey(t *testing.T) {
-	srv := acctest.StartEmulator(t, emulator.Options{Keys: emulator.TenantWithHistory()})
+	srv := startTenantWithHistory(t)
 	revoked := keyIn(t, srv, revokedKey)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
@@ -183,7 +194,7 @@ func TestRevocation_adoptsRevokedKey(t *testing.T) {
 }
 
 func TestRevocation_import(t *testing.T) {
-	srv := acctest.StartEmulator(t, emulator.Options{Keys: emulator.TenantWithHistory()})
+	srv := startTenantWithHistory(t)
 	revoked := keyIn(t, srv, revokedKey)
 	prev := keyIn(t, srv, previousKey)
 	resource.ParallelTest(t, resource.TestCase{
@@ -223,7 +234,7 @@ func TestRevocation_import(t *testing.T) {
 }
 
 func TestRevocation_importBlock(t *testing.T) {
-	srv := acctest.StartEmulator(t, emulator.Options{Keys: emulator.TenantWithHistory()})
+	srv := startTenantWithHistory(t)
 	revoked := keyIn(t, srv, revokedKey)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
@@ -243,7 +254,7 @@ func TestRevocation_importBlock(t *testing.T) {
 }
 
 func TestRevocation_driftWhenKeyIsNotRevoked(t *testing.T) {
-	srv := acctest.StartEmulator(t, emulator.Options{Keys: emulator.TenantWithHistory()})
+	srv := startTenantWithHistory(t)
 	prev := keyIn(t, srv, previousKey)
 	config := acctest.ProviderBlock(srv) + revocation(prev.KID)
 	resource.ParallelTest(t, resource.TestCase{
@@ -327,7 +338,7 @@ func TestRevocation_keyMissingFromListOrUnknownToTenant(t *testing.T) {
 }
 
 func TestRevocation_rateLimitsOnEveryEndpoint(t *testing.T) {
-	srv := acctest.StartEmulator(t, emulator.Options{Keys: emulator.TenantWithHistory()})
+	srv := startTenantWithHistory(t)
 	prev := keyIn(t, srv, previousKey)
 	for _, op := range []emulator.Operation{emulator.OpToken, emulator.OpList, emulator.OpRevoke} {
 		srv.InjectFault(emulator.Fault{Op: op, Status: http.StatusTooManyRequests, ResetIn: time.Second, Times: 2})
@@ -386,7 +397,7 @@ func TestRevocation_missingScopeIsRefusedAtPlan(t *testing.T) {
 
 func TestRevocation_listNamingTheCurrentKeyTwiceIsRefused(t *testing.T) {
 	srv := acctest.StartEmulator(t, emulator.Options{})
-	current := keyIn(t, srv, func(k emulator.Key) bool { return k.Current })
+	current := keyIn(t, srv, currentKey)
 	// The copy flagged previous comes first: read alone, it looks revocable.
 	srv.ListTwice(current.KID, func(k *emulator.Key) { k.Current, k.Previous = false, true })
 	resource.ParallelTest(t, resource.TestCase{

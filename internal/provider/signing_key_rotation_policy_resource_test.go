@@ -52,10 +52,10 @@ func TestRotationPolicy_adoptsAFreshTenantSendingNothing(t *testing.T) {
 }
 
 func TestRotationPolicy_dueRotationAndRevocationInOnePlan(t *testing.T) {
-	srv := acctest.StartEmulator(t, emulator.Options{Keys: emulator.TenantWithHistory()})
+	srv := startTenantWithHistory(t)
 	prev := keyIn(t, srv, previousKey)
-	current := keyIn(t, srv, func(k emulator.Key) bool { return k.Current })
-	next := keyIn(t, srv, func(k emulator.Key) bool { return k.Next })
+	current := keyIn(t, srv, currentKey)
+	next := keyIn(t, srv, nextKey)
 	config := acctest.ProviderBlock(srv) + policy(`rotate_after = "168h"`, `revoke_after = "168h"`)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
@@ -167,9 +167,9 @@ func TestRotationPolicy_autoWithoutTheScopesIsRefusedAtPlan(t *testing.T) {
 }
 
 func TestRotationPolicy_jwksURLsHoldTheRotationBack(t *testing.T) {
-	srv := acctest.StartEmulator(t, emulator.Options{Keys: emulator.TenantWithHistory()})
-	current := keyIn(t, srv, func(k emulator.Key) bool { return k.Current })
-	next := keyIn(t, srv, func(k emulator.Key) bool { return k.Next })
+	srv := startTenantWithHistory(t)
+	current := keyIn(t, srv, currentKey)
+	next := keyIn(t, srv, nextKey)
 	gateway := srv.URL() + emulator.GatewayJWKSPath
 	srv.SetGatewayJWKS([]byte(`{"keys": [{"kty": "RSA", "kid": "` + current.KID + `", "n": "x", "e": "AQAB"}]}`))
 	config := acctest.ProviderBlock(srv) + policy(`rotate_after = "24h"`, fmt.Sprintf("jwks_urls = [%q]", gateway))
@@ -215,7 +215,7 @@ func TestRotationPolicy_quietPlanMakesTwoRequests(t *testing.T) {
 }
 
 func TestRotationPolicy_aFailedRevocationIsProposedAgainAlone(t *testing.T) {
-	srv := acctest.StartEmulator(t, emulator.Options{Keys: emulator.TenantWithHistory()})
+	srv := startTenantWithHistory(t)
 	prev := keyIn(t, srv, previousKey)
 	config := acctest.ProviderBlock(srv, "max_retries = 1") + policy(`rotate_after = "2160h"`, `revoke_after = "168h"`)
 	resource.ParallelTest(t, resource.TestCase{

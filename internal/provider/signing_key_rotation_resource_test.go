@@ -45,8 +45,8 @@ func wantCalls(srv *emulator.Server, want map[emulator.Operation]int) error {
 
 func TestRotation_rotates(t *testing.T) {
 	srv := acctest.StartEmulator(t, emulator.Options{})
-	current := keyIn(t, srv, func(k emulator.Key) bool { return k.Current })
-	next := keyIn(t, srv, func(k emulator.Key) bool { return k.Next })
+	current := keyIn(t, srv, currentKey)
+	next := keyIn(t, srv, nextKey)
 	config := acctest.ProviderBlock(srv) + rotation()
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
@@ -136,8 +136,8 @@ func wantRotatedOnceAndRevoked(srv *emulator.Server, wasCurrent string, stateCur
 
 func TestRotation_thenRevokeItsPreviousKeyInOneApply(t *testing.T) {
 	srv := acctest.StartEmulator(t, emulator.Options{})
-	current := keyIn(t, srv, func(k emulator.Key) bool { return k.Current })
-	next := keyIn(t, srv, func(k emulator.Key) bool { return k.Next })
+	current := keyIn(t, srv, currentKey)
+	next := keyIn(t, srv, nextKey)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
@@ -170,7 +170,7 @@ func TestRotation_thenRevokeItsPreviousKeyInOneApply(t *testing.T) {
 
 func TestRotation_revocationWithGracePeriodOfAKeyTheSamePlanRetires(t *testing.T) {
 	srv := acctest.StartEmulator(t, emulator.Options{})
-	current := keyIn(t, srv, func(k emulator.Key) bool { return k.Current })
+	current := keyIn(t, srv, currentKey)
 	config := strings.Replace(rotateThenRevoke(srv), `grace_period = "0s"`, `grace_period = "24h"`, 1)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
@@ -199,7 +199,7 @@ func TestRotation_lostAnswers(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			srv := acctest.StartEmulator(t, emulator.Options{})
-			current := keyIn(t, srv, func(k emulator.Key) bool { return k.Current })
+			current := keyIn(t, srv, currentKey)
 			fault.Op, fault.AfterProcessing = emulator.OpRotate, true
 			srv.InjectFault(fault)
 			cli := acctest.ProviderCLI(t, rotateThenRevoke(srv))
@@ -223,7 +223,7 @@ func TestRotation_interruptedDuringASlowAnswer(t *testing.T) {
 	requireAcceptance(t)
 	t.Parallel()
 	srv := acctest.StartEmulator(t, emulator.Options{})
-	current := keyIn(t, srv, func(k emulator.Key) bool { return k.Current })
+	current := keyIn(t, srv, currentKey)
 	srv.InjectFault(emulator.Fault{Op: emulator.OpRotate, AfterProcessing: true, Delay: 20 * time.Second})
 	cli := acctest.ProviderCLI(t, rotateThenRevoke(srv))
 	cmd := cli.Command("apply", "-input=false", "-auto-approve", "-no-color")
@@ -282,8 +282,8 @@ func outputOf(t *testing.T, cli devenv.CLI, name string) string {
 
 func TestRotation_notRotatedWhenAnAnswerIsLostBeforeProcessing(t *testing.T) {
 	srv := acctest.StartEmulator(t, emulator.Options{})
-	current := keyIn(t, srv, func(k emulator.Key) bool { return k.Current })
-	next := keyIn(t, srv, func(k emulator.Key) bool { return k.Next })
+	current := keyIn(t, srv, currentKey)
+	next := keyIn(t, srv, nextKey)
 	srv.InjectFault(emulator.Fault{Op: emulator.OpRotate, Status: http.StatusBadGateway})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
@@ -310,8 +310,8 @@ func TestRotation_notRotatedWhenAnAnswerIsLostBeforeProcessing(t *testing.T) {
 
 func TestRotation_failedRevocationExitsNonZeroAndIsProposedAlone(t *testing.T) {
 	srv := acctest.StartEmulator(t, emulator.Options{})
-	current := keyIn(t, srv, func(k emulator.Key) bool { return k.Current })
-	next := keyIn(t, srv, func(k emulator.Key) bool { return k.Next })
+	current := keyIn(t, srv, currentKey)
+	next := keyIn(t, srv, nextKey)
 	config := rotateThenRevoke(srv, "max_retries = 1")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
@@ -343,8 +343,8 @@ func TestRotation_failedRevocationExitsNonZeroAndIsProposedAlone(t *testing.T) {
 
 func TestRotation_rateLimitsOnEveryEndpoint(t *testing.T) {
 	srv := acctest.StartEmulator(t, emulator.Options{})
-	current := keyIn(t, srv, func(k emulator.Key) bool { return k.Current })
-	next := keyIn(t, srv, func(k emulator.Key) bool { return k.Next })
+	current := keyIn(t, srv, currentKey)
+	next := keyIn(t, srv, nextKey)
 	limited := []emulator.Operation{emulator.OpToken, emulator.OpList, emulator.OpRotate, emulator.OpRevoke}
 	for _, op := range limited {
 		srv.InjectFault(emulator.Fault{Op: op, Status: http.StatusTooManyRequests, ResetIn: time.Second, RetryAfter: op == emulator.OpRotate})
@@ -386,7 +386,7 @@ func TestRotation_missingScopesAreRefusedAtPlan(t *testing.T) {
 
 func TestRotation_twoInOnePlanAreRefused(t *testing.T) {
 	srv := acctest.StartEmulator(t, emulator.Options{})
-	next := keyIn(t, srv, func(k emulator.Key) bool { return k.Next })
+	next := keyIn(t, srv, nextKey)
 	config := acctest.ProviderBlock(srv) + rotation() + "resource \"auth0keys_signing_key_rotation\" \"emergency\" {}\n"
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
@@ -407,7 +407,7 @@ func TestRotation_minRotationInterval(t *testing.T) {
 	since := time.Now().Add(-10 * time.Minute).UTC()
 	keys[0].CurrentSince = since
 	srv := acctest.StartEmulator(t, emulator.Options{Keys: keys})
-	current := keyIn(t, srv, func(k emulator.Key) bool { return k.Current })
+	current := keyIn(t, srv, currentKey)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
@@ -436,8 +436,8 @@ func TestRotation_minRotationInterval(t *testing.T) {
 
 func TestRotation_import(t *testing.T) {
 	srv := acctest.StartEmulator(t, emulator.Options{})
-	current := keyIn(t, srv, func(k emulator.Key) bool { return k.Current })
-	next := keyIn(t, srv, func(k emulator.Key) bool { return k.Next })
+	current := keyIn(t, srv, currentKey)
+	next := keyIn(t, srv, nextKey)
 	// Rotated in the dashboard, or by an apply that was killed.
 	queued, err := srv.Rotate()
 	if err != nil {
@@ -478,7 +478,7 @@ func TestRotation_import(t *testing.T) {
 
 func TestRotation_importOfAKeyThatWasNeverCurrent(t *testing.T) {
 	srv := acctest.StartEmulator(t, emulator.Options{})
-	next := keyIn(t, srv, func(k emulator.Key) bool { return k.Next })
+	next := keyIn(t, srv, nextKey)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -539,8 +539,8 @@ func TestRotation_comparesRightBeforeRotating(t *testing.T) {
 	requireAcceptance(t)
 	t.Parallel()
 	srv := acctest.StartEmulator(t, emulator.Options{})
-	current := keyIn(t, srv, func(k emulator.Key) bool { return k.Current })
-	next := keyIn(t, srv, func(k emulator.Key) bool { return k.Next })
+	current := keyIn(t, srv, currentKey)
+	next := keyIn(t, srv, nextKey)
 	cli := acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+rotation())
 	if _, err := cli.Plan(tfexec.Out("reviewed.tfplan")); err != nil {
 		t.Fatal(err)
@@ -566,7 +566,7 @@ func TestRotation_comparesRightBeforeRotating(t *testing.T) {
 // TestRotation_outOfBandRotationDuringTheApply rotates the tenant from a
 // local-exec between a revocation and the rotation of one apply.
 func TestRotation_outOfBandRotationDuringTheApply(t *testing.T) {
-	srv := acctest.StartEmulator(t, emulator.Options{Keys: emulator.TenantWithHistory()})
+	srv := startTenantWithHistory(t)
 	prev := keyIn(t, srv, previousKey)
 	config := acctest.ProviderBlock(srv) + revocation(prev.KID) + fmt.Sprintf(`
 resource "terraform_data" "dashboard" {
@@ -597,11 +597,9 @@ func TestRotation_dataSourceOnAnotherAliasAfterTheRotation(t *testing.T) {
 	requireAcceptance(t)
 	t.Parallel()
 	srv := acctest.StartEmulator(t, emulator.Options{})
-	current := keyIn(t, srv, func(k emulator.Key) bool { return k.Current })
-	next := keyIn(t, srv, func(k emulator.Key) bool { return k.Next })
-	aliases := strings.Replace(acctest.ProviderBlock(srv), "provider \"auth0keys\" {\n", "provider \"auth0keys\" {\n  alias = \"a\"\n", 1) +
-		strings.Replace(acctest.ProviderBlock(srv), "provider \"auth0keys\" {\n", "provider \"auth0keys\" {\n  alias = \"b\"\n", 1)
-	cli := acctest.ProviderCLI(t, aliases+`
+	current := keyIn(t, srv, currentKey)
+	next := keyIn(t, srv, nextKey)
+	cli := acctest.ProviderCLI(t, twoAliases(srv)+`
 resource "terraform_data" "start" {
   input = "start"
 }
@@ -641,8 +639,8 @@ output "after" {
 // With the provider configured only at apply, nothing can be read at plan
 // time: the rotation and the revocation check the tenant at apply instead.
 func TestLifecycle_providerKnownOnlyAtApply(t *testing.T) {
-	srv := acctest.StartEmulator(t, emulator.Options{Keys: emulator.TenantWithHistory()})
-	current := keyIn(t, srv, func(k emulator.Key) bool { return k.Current })
+	srv := startTenantWithHistory(t)
+	current := keyIn(t, srv, currentKey)
 	prev := keyIn(t, srv, previousKey)
 	c := emulator.DefaultClient()
 	config := fmt.Sprintf(`
@@ -675,8 +673,8 @@ provider "auth0keys" {
 }
 
 func TestRotation_twoCurrentKeysAreRefused(t *testing.T) {
-	srv := acctest.StartEmulator(t, emulator.Options{Keys: emulator.TenantWithHistory()})
-	current := keyIn(t, srv, func(k emulator.Key) bool { return k.Current })
+	srv := startTenantWithHistory(t)
+	current := keyIn(t, srv, currentKey)
 	prev := keyIn(t, srv, previousKey)
 	srv.ChangeKey(prev.KID, func(k *emulator.Key) { k.Current = true })
 	resource.ParallelTest(t, resource.TestCase{
@@ -700,7 +698,7 @@ func TestRotation_twoAliasesOfOneTenantRefusedAtPlan(t *testing.T) {
 	requireAcceptance(t)
 	t.Parallel()
 	srv := acctest.StartEmulator(t, emulator.Options{})
-	cli := acctest.ProviderCLI(t, twoAliasesRotatingOnA(srv)+`
+	cli := acctest.ProviderCLI(t, twoAliases(srv)+rotationOnA+`
 resource "auth0keys_signing_key_rotation" "b" {
   provider = auth0keys.b
 }
@@ -731,7 +729,7 @@ func TestRotation_twoAliasesOfOneTenantOneRotates(t *testing.T) {
 	requireAcceptance(t)
 	t.Parallel()
 	srv := acctest.StartEmulator(t, emulator.Options{})
-	cli := acctest.ProviderCLI(t, twoAliasesRotatingOnA(srv)+`
+	cli := acctest.ProviderCLI(t, twoAliases(srv)+rotationOnA+`
 data "auth0keys_signing_keys" "b" {
   provider   = auth0keys.b
   depends_on = [auth0keys_signing_key_rotation.a]
@@ -741,7 +739,7 @@ output "current_kid" {
   value = data.auth0keys_signing_keys.b.current_kid
 }
 `)
-	next := keyIn(t, srv, func(k emulator.Key) bool { return k.Next }).KID
+	next := keyIn(t, srv, nextKey).KID
 	if out, err := cli.Apply(); err != nil {
 		t.Fatalf("apply: %v\n%s", err, out)
 	}
@@ -753,14 +751,15 @@ output "current_kid" {
 	}
 }
 
-// twoAliasesRotatingOnA configures provider aliases a and b of one tenant,
-// and a rotation on a.
-func twoAliasesRotatingOnA(srv *emulator.Server) string {
+// twoAliases configures provider aliases a and b of one tenant.
+func twoAliases(srv *emulator.Server) string {
 	block := acctest.ProviderBlock(srv)
 	return strings.Replace(block, "provider \"auth0keys\" {\n", "provider \"auth0keys\" {\n  alias = \"a\"\n", 1) +
-		strings.Replace(block, "provider \"auth0keys\" {\n", "provider \"auth0keys\" {\n  alias = \"b\"\n", 1) + `
+		strings.Replace(block, "provider \"auth0keys\" {\n", "provider \"auth0keys\" {\n  alias = \"b\"\n", 1)
+}
+
+const rotationOnA = `
 resource "auth0keys_signing_key_rotation" "a" {
   provider = auth0keys.a
 }
 `
-}

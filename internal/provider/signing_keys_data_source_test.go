@@ -97,7 +97,7 @@ func TestSigningKeysDataSource_freshTenantHasNoPreviousKeys(t *testing.T) {
 // twice: every value must be the same, so that nothing that depends on the
 // data source is planned to change.
 func TestSigningKeysDataSource_stableAcrossReads(t *testing.T) {
-	srv := acctest.StartEmulator(t, emulator.Options{Keys: emulator.TenantWithHistory()})
+	srv := startTenantWithHistory(t)
 	name := "data.auth0keys_signing_keys.keys"
 	attrs := []string{"jwks", "signing_keys", "previous_kids", "revoked_kids", "current_kid", "next_kid"}
 	same := make([]interface {
@@ -203,7 +203,7 @@ func (c jsonCheck) String() string { return "JSON check" }
 func TestSigningKeysDataSource_keyWithoutCertificate(t *testing.T) {
 	requireAcceptance(t)
 	t.Parallel()
-	srv := acctest.StartEmulator(t, emulator.Options{Keys: emulator.TenantWithHistory()})
+	srv := startTenantWithHistory(t)
 	prev := keyIn(t, srv, previousKey)
 	srv.ChangeKey(prev.KID, func(k *emulator.Key) { k.Cert, k.PKCS7, k.Fingerprint, k.Thumbprint = "", "", "", "" })
 	cli := acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+keysDataSource+`
@@ -285,7 +285,7 @@ func TestSigningKeysDataSource_inconsistentListIsReadWithAWarning(t *testing.T) 
 	requireAcceptance(t)
 	t.Parallel()
 	srv := acctest.StartEmulator(t, emulator.Options{})
-	current := keyIn(t, srv, func(k emulator.Key) bool { return k.Current })
+	current := keyIn(t, srv, currentKey)
 	srv.ListTwice(current.KID, func(k *emulator.Key) { k.Current, k.Previous = false, true })
 	cli := acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+keysDataSource)
 	out, err := cli.Plan()
