@@ -39,7 +39,14 @@ func Acquire(ctx context.Context, name string) (func(), error) {
 	if err != nil {
 		return nil, err
 	}
-	path := filepath.Join(dir, FileName(name)+".lock")
+	return AcquireFile(ctx, filepath.Join(dir, FileName(name)+".lock"))
+}
+
+// AcquireFile waits until this process holds the lock of the file at path,
+// creating it when it is missing, or ctx ends, and returns the function
+// that releases it. The file stays: removing it could let two processes
+// hold two files of one name.
+func AcquireFile(ctx context.Context, path string) (func(), error) {
 	for {
 		f, held, err := TryHold(path)
 		if err != nil {

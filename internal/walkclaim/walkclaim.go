@@ -177,7 +177,7 @@ func removeRecords(dir, prefix string) error {
 func lockRecords(dir string) (func(), error) {
 	ctx, cancel := context.WithTimeout(context.Background(), lockWait)
 	defer cancel()
-	return filelock.Acquire(ctx, "walks "+dir)
+	return filelock.AcquireFile(ctx, filepath.Join(dir, "records.lock"))
 }
 
 func writeRecord(f *os.File, id string) error {

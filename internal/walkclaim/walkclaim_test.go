@@ -130,8 +130,8 @@ func TestClaim(t *testing.T) {
 		a.end()
 		b := start(t, dir)
 		b.claim("tenant.example.com", "kid-b", "claimed")
-		if left := records(t, dir); len(left) != 2 {
-			t.Errorf("records %v, want b's member and claim: a's walk ended", left)
+		if left := records(t, dir); len(left) != 3 {
+			t.Errorf("records %v, want the lock, b's member and b's claim: a's walk ended", left)
 		}
 	})
 }
