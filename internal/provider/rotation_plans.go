@@ -93,29 +93,35 @@ var thisWalk = sync.OnceValues(walkclaim.Join)
 // is sent, by the compare right before the rotate call.
 func (t tenantData) claimRotation(ctx context.Context, what string, r plannedRotation) diag.Diagnostics {
 	var diags diag.Diagnostics
-	domain := t.client.Domain()
 	if first, ok := t.rotations.claim(r); !ok {
-		diags.AddError("More than one rotation of the tenant in one plan",
-			fmt.Sprintf("This plan already rotates Auth0 tenant %s (%s becomes current); %s would rotate it again, and both plans "+
-				"would promise the same new current key. Keep one rotation resource or policy per tenant (change a rotation's "+
-				"triggers to rotate again), or apply the second one in a later run.", domain, first.current, what))
+		diags.AddError(secondRotation, fmt.Sprintf("This plan already rotates Auth0 tenant %s (%s becomes current); %s would rotate "+
+			"it again, and both plans would promise the same new current key. Keep one rotation resource or policy per tenant "+
+			"(change a rotation's triggers to rotate again), or apply the second one in a later run.", t.client.Domain(), first.current, what))
 		return diags
 	}
-	walk, err := thisWalk()
-	var first string
-	ok := true
-	if err == nil {
-		first, ok, err = walk.Claim(t.client.Tenant(), r.current)
-	}
+	first, ok, err := claimInWalk(t.client.Tenant(), r.current)
 	switch {
 	case err != nil:
 		tflog.Warn(ctx, "Cannot see the rotations other provider configurations plan", map[string]any{"error": err.Error()})
 	case !ok:
 		t.rotations.release()
-		diags.AddError("More than one rotation of the tenant in one plan",
-			fmt.Sprintf("Another provider configuration of Auth0 tenant %s already plans to rotate it in this run (%s becomes "+
-				"current); %s would rotate it again, and both plans would promise the same new current key. Rotate each tenant "+
-				"through one provider configuration, or apply the second rotation in a later run.", domain, first, what))
+		diags.AddError(secondRotation, fmt.Sprintf("Another provider configuration of Auth0 tenant %s already plans to rotate it in "+
+			"this run (%s becomes current); %s would rotate it again, and both plans would promise the same new current key. "+
+			"Rotate each tenant through one provider configuration, or apply the second rotation in a later run.", t.client.Domain(), first, what))
 	}
 	return diags
 }
+
+// claimInWalk claims key with value among the processes of this process's
+// walk; see walkclaim.Walk.Claim.
+func claimInWalk(key, value string) (string, bool, error) {
+	walk, err := thisWalk()
+	if err != nil {
+		return "", false, err
+	}
+	return walk.Claim(key, value)
+}
+
+// secondRotation is the summary of a plan's refused second rotation of a
+// tenant.
+const secondRotation = "More than one rotation of the tenant in one plan"

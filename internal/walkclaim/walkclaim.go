@@ -31,8 +31,8 @@ const lockWait = 10 * time.Second
 // Walk is this process's membership of its parent's current walk.
 type Walk struct {
 	dir    string
-	prefix string // the parent's and this process's ids, as file names begin
-	parent string
+	parent string // the parent's id, as its processes' file names begin
+	self   string // the parent's and this process's ids, as this process's file names begin
 	id     string
 	member *os.File // locked for as long as the process lives
 }
@@ -57,7 +57,7 @@ func join(dir string, parent, pid int) (*Walk, error) {
 		return nil, err
 	}
 	defer release()
-	w := &Walk{dir: dir, parent: fmt.Sprint(parent), prefix: fmt.Sprintf("%d-%d-", parent, pid)}
+	w := &Walk{dir: dir, parent: fmt.Sprint(parent), self: fmt.Sprintf("%d-%d", parent, pid)}
 	live, err := sweep(dir)
 	if err != nil {
 		return nil, err
@@ -66,7 +66,7 @@ func join(dir string, parent, pid int) (*Walk, error) {
 	if w.id == "" {
 		w.id = fmt.Sprintf("%d-%d", pid, time.Now().UnixNano())
 	}
-	f, held, err := filelock.TryHold(filepath.Join(dir, w.prefix+"member"))
+	f, held, err := filelock.TryHold(filepath.Join(dir, w.self+"-member"))
 	if err == nil && !held {
 		err = errors.New("another live process holds this process's record")
 	}
@@ -97,7 +97,7 @@ func (w *Walk) Claim(key, value string) (string, bool, error) {
 	}
 	for _, e := range entries {
 		name := e.Name()
-		if !strings.HasPrefix(name, w.parent+"-") || !strings.HasSuffix(name, suffix) || strings.HasPrefix(name, w.prefix) {
+		if !strings.HasPrefix(name, w.parent+"-") || !strings.HasSuffix(name, suffix) || name == w.self+suffix {
 			continue
 		}
 		id, theirs, err := readRecord(filepath.Join(w.dir, name))
@@ -108,7 +108,7 @@ func (w *Walk) Claim(key, value string) (string, bool, error) {
 			return theirs, false, nil
 		}
 	}
-	own := filepath.Join(w.dir, strings.TrimSuffix(w.prefix, "-")+suffix)
+	own := filepath.Join(w.dir, w.self+suffix)
 	return value, true, os.WriteFile(own, []byte(w.id+"\n"+value), 0o600) //nolint:gosec // a name this package makes
 }
 
@@ -145,7 +145,7 @@ func sweep(dir string) (map[string]string, error) {
 		if live[parentOf(name)] == id && id != "" {
 			continue // its walk goes on: other processes may still see its claims
 		}
-		if err := removeRecords(dir, strings.TrimSuffix(name, "member")); err != nil {
+		if err := removeRecords(dir, entries, strings.TrimSuffix(name, "member")); err != nil {
 			return nil, err
 		}
 	}
@@ -157,12 +157,9 @@ func parentOf(name string) string {
 	return parent
 }
 
-// removeRecords removes a process's member and claim files.
-func removeRecords(dir, prefix string) error {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return err
-	}
+// removeRecords removes a process's member and claim files, of the
+// folder's entries.
+func removeRecords(dir string, entries []os.DirEntry, prefix string) error {
 	for _, e := range entries {
 		if strings.HasPrefix(e.Name(), prefix) {
 			//nolint:gosec // a file of the records folder, named by this package
