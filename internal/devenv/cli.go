@@ -132,13 +132,16 @@ func (c CLI) Command(args ...string) *exec.Cmd {
 	return cmd
 }
 
-// capture runs one command and returns what it printed.
+// capture runs one command and returns what it printed: its standard
+// output, then its standard error.
 func (c CLI) capture(run func(context.Context) error) (string, error) {
-	var out strings.Builder
-	c.tf.SetStdout(&out)
-	c.tf.SetStderr(&out)
+	// terraform-exec copies each stream in a goroutine of its own: one
+	// buffer for both would be written at once and cut diagnostics apart.
+	var stdout, stderr strings.Builder
+	c.tf.SetStdout(&stdout)
+	c.tf.SetStderr(&stderr)
 	defer c.tf.SetStdout(io.Discard)
 	defer c.tf.SetStderr(io.Discard)
 	err := run(context.Background())
-	return out.String(), err
+	return stdout.String() + stderr.String(), err
 }
