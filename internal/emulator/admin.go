@@ -125,7 +125,7 @@ func (s *Server) adminKeyRoutes(mux *http.ServeMux) {
 	})
 	mux.HandleFunc("PUT "+AdminPath+"/gateway-jwks", func(w http.ResponseWriter, r *http.Request) {
 		var jwks struct {
-			Keys []JWK `json:"keys"`
+			Keys []map[string]any `json:"keys"`
 		}
 		body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 		if err == nil {

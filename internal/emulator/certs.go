@@ -8,7 +8,6 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/pem"
 	"fmt"
@@ -17,6 +16,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/go-jose/go-jose/v4"
 )
 
 // CA is a certificate authority the emulator's TLS certificate chains to.
@@ -94,19 +95,7 @@ type keyMaterial struct {
 	pkcs7PEM    string
 	fingerprint string
 	thumbprint  string
-	jwk         JWK // without its kid
-}
-
-// JWK is a key as the tenant's /.well-known/jwks.json publishes it.
-type JWK struct {
-	Kty string   `json:"kty"`
-	Use string   `json:"use"`
-	Alg string   `json:"alg"`
-	Kid string   `json:"kid"`
-	N   string   `json:"n"`
-	E   string   `json:"e"`
-	X5c []string `json:"x5c"`
-	X5t string   `json:"x5t"`
+	jwk         jose.JSONWebKey // without its kid
 }
 
 // newKeyMaterial generates an RSA-2048 key and its self-signed certificate,
@@ -137,15 +126,17 @@ func newKeyMaterial(tenant string) (keyMaterial, error) {
 	for i := 0; i < len(thumb); i += 2 {
 		pairs = append(pairs, thumb[i:i+2])
 	}
-	enc := base64.RawURLEncoding
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		return keyMaterial{}, err
+	}
 	return keyMaterial{
 		certPEM:     crlf(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})),
 		pkcs7PEM:    crlf(pem.EncodeToMemory(&pem.Block{Type: "PKCS7", Bytes: p7})),
 		fingerprint: strings.Join(pairs, ":"),
 		thumbprint:  thumb,
-		jwk: JWK{Kty: "RSA", Use: "sig", Alg: "RS256", N: enc.EncodeToString(key.N.Bytes()),
-			E: enc.EncodeToString(big.NewInt(int64(key.E)).Bytes()), X5c: []string{base64.StdEncoding.EncodeToString(der)},
-			X5t: enc.EncodeToString(sum[:])},
+		jwk: jose.JSONWebKey{Key: &key.PublicKey, Use: "sig", Algorithm: "RS256",
+			Certificates: []*x509.Certificate{cert}, CertificateThumbprintSHA1: sum[:]},
 	}, nil
 }
 

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/scopes"
+
+	"github.com/go-jose/go-jose/v4"
 )
 
 // client trusts only the emulator's CA.
@@ -284,14 +286,12 @@ func TestDirectoryListsPageAsAuth0Does(t *testing.T) {
 
 func TestPublishedKeysAndKeyDates(t *testing.T) {
 	s := start(t, Options{Keys: TenantWithHistory()})
-	var jwks struct {
-		Keys []JWK `json:"keys"`
-	}
+	var jwks jose.JSONWebKeySet
 	if err := json.Unmarshal(s.PublishedJWKS(), &jwks); err != nil || len(jwks.Keys) != 3 {
 		t.Fatalf("published %d keys, want the previous, current and next: %v", len(jwks.Keys), err)
 	}
-	if jwks.Keys[0].Kid != s.Keys()[1].KID || jwks.Keys[0].N == "" || jwks.Keys[0].X5t == "" {
-		t.Fatalf("first published key: %+v", jwks.Keys[0])
+	if k := jwks.Keys[0]; k.KeyID != s.Keys()[1].KID || !k.Valid() || len(k.CertificateThumbprintSHA1) == 0 {
+		t.Fatalf("first published key: %+v", k)
 	}
 	since := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	if !s.SetKeyDates(s.Keys()[2].KID, since, time.Time{}) {

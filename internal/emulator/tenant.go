@@ -7,6 +7,8 @@ import (
 	"sort"
 	"sync"
 	"time"
+
+	"github.com/go-jose/go-jose/v4"
 )
 
 // Key is one application signing key as the Management API returns it.
@@ -82,7 +84,7 @@ type tenant struct {
 	// with other flags, as a malformed answer would.
 	listedTwice []Key
 	// jwks holds each key's public key as the tenant publishes it.
-	jwks map[string]JWK
+	jwks map[string]jose.JSONWebKey
 	// rotations and revocations count the changes the tenant carried out.
 	rotations, revocations int
 }
@@ -123,22 +125,22 @@ func (t *tenant) add(s KeySpec) (Key, error) {
 
 func (t *tenant) publish(kid string, mat keyMaterial) {
 	if t.jwks == nil {
-		t.jwks = map[string]JWK{}
+		t.jwks = map[string]jose.JSONWebKey{}
 	}
 	jwk := mat.jwk
-	jwk.Kid = kid
+	jwk.KeyID = kid
 	t.jwks[kid] = jwk
 }
 
 // published is the tenant's JSON Web Key Set: the current key, the next
 // key and previously used keys that are not revoked.
-func (t *tenant) published() []JWK {
+func (t *tenant) published() jose.JSONWebKeySet {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	out := []JWK{}
+	out := jose.JSONWebKeySet{Keys: []jose.JSONWebKey{}}
 	for _, k := range t.keys {
 		if !k.Revoked {
-			out = append(out, t.jwks[k.KID])
+			out.Keys = append(out.Keys, t.jwks[k.KID])
 		}
 	}
 	return out

@@ -1,15 +1,10 @@
 package provider_test
 
 import (
-	"crypto/rsa"
-	"crypto/sha1" //nolint:gosec // comparing the x5t thumbprint
-	"crypto/x509"
-	"encoding/base64"
 	"encoding/json"
-	"encoding/pem"
 	"fmt"
-	"math/big"
 	"net/http"
+	"reflect"
 	"testing"
 	"time"
 
@@ -71,7 +66,7 @@ func TestSigningKeysDataSource_keysInEveryState(t *testing.T) {
 				statecheck.ExpectKnownValue(name, key(4, "current_until"), knownvalue.Null()),
 				statecheck.ExpectKnownValue(name, key(5, "next"), knownvalue.Bool(true)),
 				statecheck.ExpectKnownValue(name, key(5, "current_since"), knownvalue.Null()),
-				statecheck.ExpectKnownValue(name, tfjsonpath.New("jwks"), jwksOf(t, stored)),
+				statecheck.ExpectKnownValue(name, tfjsonpath.New("jwks"), publishedBy(srv)),
 			},
 		}},
 	})
@@ -147,41 +142,21 @@ func TestSigningKeysDataSource_survivesRateLimitsAndServerErrors(t *testing.T) {
 	}
 }
 
-// jwksOf checks the jwks attribute against the stored keys: every key that
-// is not revoked, with n, e, x5c and x5t derived from its certificate.
-func jwksOf(t *testing.T, keys []emulator.Key) knownvalue.Check {
-	t.Helper()
-	type jwk struct {
-		Kty, Use, Alg, Kid, N, E, X5t string
-		X5c                           []string
-	}
-	var want []jwk
-	for _, k := range keys {
-		if k.Revoked {
-			continue
-		}
-		block, _ := pem.Decode([]byte(k.Cert))
-		cert, err := x509.ParseCertificate(block.Bytes)
-		if err != nil {
-			t.Fatal(err)
-		}
-		pub := cert.PublicKey.(*rsa.PublicKey)
-		sum := sha1.Sum(cert.Raw) //nolint:gosec // x5t
-		want = append(want, jwk{
-			Kty: "RSA", Use: "sig", Alg: "RS256", Kid: k.KID,
-			N:   base64.RawURLEncoding.EncodeToString(pub.N.Bytes()),
-			E:   base64.RawURLEncoding.EncodeToString(big.NewInt(int64(pub.E)).Bytes()),
-			X5c: []string{base64.StdEncoding.EncodeToString(cert.Raw)},
-			X5t: base64.RawURLEncoding.EncodeToString(sum[:]),
-		})
+// publishedBy checks the jwks attribute against the key set the tenant
+// publishes at /.well-known/jwks.json: the same keys, in the same order,
+// with the same members.
+func publishedBy(srv *emulator.Server) knownvalue.Check {
+	var want any
+	if err := json.Unmarshal(srv.PublishedJWKS(), &want); err != nil {
+		panic(err)
 	}
 	return jsonCheck(func(value string) error {
-		var got struct{ Keys []jwk }
+		var got any
 		if err := json.Unmarshal([]byte(value), &got); err != nil {
 			return err
 		}
-		if fmt.Sprint(got.Keys) != fmt.Sprint(want) {
-			return fmt.Errorf("jwks:\n got %v\nwant %v", got.Keys, want)
+		if !reflect.DeepEqual(got, want) {
+			return fmt.Errorf("jwks:\n got %v\nwant %v", got, want)
 		}
 		return nil
 	})
