@@ -17,18 +17,19 @@ import (
 // These tests run the provider binary as Terraform runs it for users,
 // through a development override, one plan at a time.
 
-// requireAcceptance skips a test that runs the Terraform CLI unless TF_ACC
-// is set, the gate terraform-plugin-testing uses for resource.Test.
-func requireAcceptance(t *testing.T) {
+// parallelAcceptanceTest skips a test that runs the Terraform CLI unless
+// TF_ACC is set, and runs it in parallel with the others: what
+// resource.ParallelTest does for the tests it drives.
+func parallelAcceptanceTest(t *testing.T) {
 	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("set TF_ACC=1: builds the provider and runs the Terraform CLI")
 	}
+	t.Parallel()
 }
 
 func TestPlan_oneTokenAndOneListForManyReads(t *testing.T) {
-	requireAcceptance(t)
-	t.Parallel()
+	parallelAcceptanceTest(t)
 	srv := startTenantWithHistory(t)
 	var config strings.Builder
 	config.WriteString(acctest.ProviderBlock(srv))
@@ -51,8 +52,7 @@ func TestPlan_oneTokenAndOneListForManyReads(t *testing.T) {
 }
 
 func TestPlan_traceLogsHoldNoSecrets(t *testing.T) {
-	requireAcceptance(t)
-	t.Parallel()
+	parallelAcceptanceTest(t)
 	key, keyPEM := acctest.AssertionKey(t)
 	srv := acctest.StartEmulator(t, emulator.Options{Clients: []emulator.Client{
 		emulator.DefaultClient(), emulator.AssertionCredential(emulator.Client{ID: "pkjwt", Scopes: scopes.SigningKeys}, &key.PublicKey, "RS256"),
@@ -103,7 +103,7 @@ func TestPlan_traceLogsHoldNoSecrets(t *testing.T) {
 // TestRequests holds what each workload may cost the tenant; make bench
 // prints the same workloads' counts.
 func TestRequests(t *testing.T) {
-	requireAcceptance(t)
+	parallelAcceptanceTest(t)
 	revokes := func(srv *emulator.Server, n int) error {
 		if got := srv.Revocations(); got != n {
 			return fmt.Errorf("the tenant revoked %d keys, want %d", got, n)
@@ -174,8 +174,7 @@ func TestRequests(t *testing.T) {
 // TestExtraCAFile trusts the emulator's CA through AUTH0KEYS_CA_CERT_FILE
 // alone, as on systems where Go does not read SSL_CERT_FILE.
 func TestExtraCAFile(t *testing.T) {
-	requireAcceptance(t)
-	t.Parallel()
+	parallelAcceptanceTest(t)
 	srv := acctest.StartEmulator(t, emulator.Options{})
 	caFile := os.Getenv("SSL_CERT_FILE")
 	for name, extra := range map[string]string{"without it": "", "with it": caFile} {

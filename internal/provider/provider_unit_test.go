@@ -8,6 +8,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
+// testNow is the fixed "now" of the tests that decide by time.
+var testNow = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+
 func TestResolveSettings(t *testing.T) {
 	t.Parallel()
 	null := types.StringNull()

@@ -10,9 +10,8 @@ import (
 
 func TestSchedulePlan(t *testing.T) {
 	t.Parallel()
-	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 	ts := func(d time.Duration) management.Timestamp {
-		return management.Timestamp(now.Add(-d).Format(time.RFC3339))
+		return management.Timestamp(testNow.Add(-d).Format(time.RFC3339))
 	}
 	keys := []management.SigningKey{
 		{KID: "old", Previous: true, CurrentUntil: ts(37 * time.Hour), Fingerprint: "AA"},
@@ -41,29 +40,28 @@ func TestSchedulePlan(t *testing.T) {
 		{"both; the key the rotation retires is not revoked", 24 * time.Hour, 0, "cur retired, nxt becomes current, young revoked, old revoked"},
 	}
 	for _, tc := range tests {
-		s, _ := scheduleOf(keys, nil, now)
-		due := s.plan(now, tc.rotateAfter, tc.revokeAfter)
+		s, _ := scheduleOf(keys, nil, testNow)
+		due := s.plan(testNow, tc.rotateAfter, tc.revokeAfter)
 		if got := acts(s); got != tc.want || due != (tc.want != "") {
 			t.Errorf("%s: acts %q (due %v), want %q", tc.name, got, due, tc.want)
 		}
 	}
-	s, _ := scheduleOf(keys, nil, now)
-	if !s.needsLifetime(now) {
+	s, _ := scheduleOf(keys, nil, testNow)
+	if !s.needsLifetime(testNow) {
 		t.Error("a key retired 35 hours ago needs the lifetime to decide")
 	}
 }
 
 func TestScheduleDatesACurrentKeyWithoutCurrentSince(t *testing.T) {
 	t.Parallel()
-	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 	keys := []management.SigningKey{{KID: "cur", Current: true}, {KID: "nxt", Next: true}}
-	s, seen := scheduleOf(keys, nil, now)
-	if !s.currentSince.Equal(now) || !seen["cur"].Equal(now) {
+	s, seen := scheduleOf(keys, nil, testNow)
+	if !s.currentSince.Equal(testNow) || !seen["cur"].Equal(testNow) {
 		t.Fatalf("first seen: %s %v", s.currentSince, seen)
 	}
-	earlier := now.Add(-48 * time.Hour)
-	s, seen = scheduleOf(keys, map[string]time.Time{"cur": earlier}, now)
-	if !s.currentSince.Equal(earlier) || !seen["cur"].Equal(earlier) || !s.plan(now, 24*time.Hour, -1) {
+	earlier := testNow.Add(-48 * time.Hour)
+	s, seen = scheduleOf(keys, map[string]time.Time{"cur": earlier}, testNow)
+	if !s.currentSince.Equal(earlier) || !seen["cur"].Equal(earlier) || !s.plan(testNow, 24*time.Hour, -1) {
 		t.Fatalf("a key first seen 48 hours ago is not due under 24h: %s %v", s.currentSince, seen)
 	}
 }

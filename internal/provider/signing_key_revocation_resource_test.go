@@ -45,6 +45,21 @@ func keyIn(t *testing.T, srv *emulator.Server, match func(emulator.Key) bool) em
 	return k
 }
 
+// currentAndNext are the tenant's current key and next key.
+func currentAndNext(t *testing.T, srv *emulator.Server) (current, next emulator.Key) {
+	t.Helper()
+	return keyIn(t, srv, currentKey), keyIn(t, srv, nextKey)
+}
+
+// previousKeyRevocation starts a tenant with history, and returns its
+// previous key and a configuration that revokes it.
+func previousKeyRevocation(t *testing.T) (srv *emulator.Server, prev emulator.Key, config string) {
+	t.Helper()
+	srv = startTenantWithHistory(t)
+	prev = keyIn(t, srv, previousKey)
+	return srv, prev, acctest.ProviderBlock(srv) + revocation(prev.KID)
+}
+
 func previousKey(k emulator.Key) bool { return k.Previous && !k.Revoked && !k.Current }
 
 func currentKey(k emulator.Key) bool { return k.Current }
@@ -67,9 +82,7 @@ func stillRevoked(srv *emulator.Server, kid string, revokeCalls int) resource.Te
 }
 
 func TestRevocation_revokesPreviousKey(t *testing.T) {
-	srv := startTenantWithHistory(t)
-	prev := keyIn(t, srv, previousKey)
-	config := acctest.ProviderBlock(srv) + revocation(prev.KID)
+	srv, prev, config := previousKeyRevocation(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy:             stillRevoked(srv, prev.KID, 1),
@@ -112,8 +125,7 @@ func TestRevocation_revokesPreviousKey(t *testing.T) {
 
 func TestRevocation_refusedAtPlan(t *testing.T) {
 	srv := startTenantWithHistory(t)
-	current := keyIn(t, srv, currentKey)
-	next := keyIn(t, srv, nextKey)
+	current, next := currentAndNext(t, srv)
 	cases := []struct {
 		kid  string
 		want []string
@@ -254,9 +266,7 @@ func TestRevocation_importBlock(t *testing.T) {
 }
 
 func TestRevocation_driftWhenKeyIsNotRevoked(t *testing.T) {
-	srv := startTenantWithHistory(t)
-	prev := keyIn(t, srv, previousKey)
-	config := acctest.ProviderBlock(srv) + revocation(prev.KID)
+	srv, prev, config := previousKeyRevocation(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
@@ -338,15 +348,14 @@ func TestRevocation_keyMissingFromListOrUnknownToTenant(t *testing.T) {
 }
 
 func TestRevocation_rateLimitsOnEveryEndpoint(t *testing.T) {
-	srv := startTenantWithHistory(t)
-	prev := keyIn(t, srv, previousKey)
+	srv, prev, config := previousKeyRevocation(t)
 	for _, op := range []emulator.Operation{emulator.OpToken, emulator.OpList, emulator.OpRevoke} {
 		srv.InjectFault(emulator.Fault{Op: op, Status: http.StatusTooManyRequests, ResetIn: time.Second, Times: 2})
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: acctest.ProviderBlock(srv) + revocation(prev.KID),
+			Config: config,
 			Check: func(*terraform.State) error {
 				if k, _ := srv.Key(prev.KID); !k.Revoked {
 					return fmt.Errorf("key %s is not revoked", prev.KID)

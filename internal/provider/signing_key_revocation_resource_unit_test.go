@@ -11,7 +11,6 @@ import (
 
 func TestCheckGracePeriod(t *testing.T) {
 	t.Parallel()
-	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 	retired := func(until string) management.SigningKey {
 		return management.SigningKey{KID: "old", Previous: true, CurrentUntil: management.Timestamp(until)}
 	}
@@ -30,7 +29,7 @@ func TestCheckGracePeriod(t *testing.T) {
 	}
 	for _, tc := range tests {
 		grace, _ := time.ParseDuration(tc.grace)
-		diags := checkGracePeriod(tc.key, grace, "grace_period "+tc.grace, now)
+		diags := checkGracePeriod(tc.key, grace, "grace_period "+tc.grace, testNow)
 		switch {
 		case tc.summary == "" && diags.HasError():
 			t.Errorf("%s: refused: %v", tc.name, diags)

@@ -54,8 +54,7 @@ func TestRotationPolicy_adoptsAFreshTenantSendingNothing(t *testing.T) {
 func TestRotationPolicy_dueRotationAndRevocationInOnePlan(t *testing.T) {
 	srv := startTenantWithHistory(t)
 	prev := keyIn(t, srv, previousKey)
-	current := keyIn(t, srv, currentKey)
-	next := keyIn(t, srv, nextKey)
+	current, next := currentAndNext(t, srv)
 	config := acctest.ProviderBlock(srv) + policy(`rotate_after = "168h"`, `revoke_after = "168h"`)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
@@ -168,8 +167,7 @@ func TestRotationPolicy_autoWithoutTheScopesIsRefusedAtPlan(t *testing.T) {
 
 func TestRotationPolicy_jwksURLsHoldTheRotationBack(t *testing.T) {
 	srv := startTenantWithHistory(t)
-	current := keyIn(t, srv, currentKey)
-	next := keyIn(t, srv, nextKey)
+	current, next := currentAndNext(t, srv)
 	gateway := srv.URL() + emulator.GatewayJWKSPath
 	srv.SetGatewayJWKS([]byte(`{"keys": [{"kty": "RSA", "kid": "` + current.KID + `", "n": "x", "e": "AQAB"}]}`))
 	config := acctest.ProviderBlock(srv) + policy(`rotate_after = "24h"`, fmt.Sprintf("jwks_urls = [%q]", gateway))
@@ -198,8 +196,7 @@ func TestRotationPolicy_jwksURLsHoldTheRotationBack(t *testing.T) {
 // TestRotationPolicy_quietPlanMakesTwoRequests plans an adopted policy
 // with nothing due, as a scheduled run would.
 func TestRotationPolicy_quietPlanMakesTwoRequests(t *testing.T) {
-	requireAcceptance(t)
-	t.Parallel()
+	parallelAcceptanceTest(t)
 	srv := acctest.StartEmulator(t, emulator.Options{})
 	cli := acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+policy(`rotate_after = "2160h"`, `revoke_after = "720h"`))
 	if _, err := cli.Apply(); err != nil {

@@ -45,8 +45,7 @@ func wantCalls(srv *emulator.Server, want map[emulator.Operation]int) error {
 
 func TestRotation_rotates(t *testing.T) {
 	srv := acctest.StartEmulator(t, emulator.Options{})
-	current := keyIn(t, srv, currentKey)
-	next := keyIn(t, srv, nextKey)
+	current, next := currentAndNext(t, srv)
 	config := acctest.ProviderBlock(srv) + rotation()
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
@@ -136,8 +135,7 @@ func wantRotatedOnceAndRevoked(srv *emulator.Server, wasCurrent string, stateCur
 
 func TestRotation_thenRevokeItsPreviousKeyInOneApply(t *testing.T) {
 	srv := acctest.StartEmulator(t, emulator.Options{})
-	current := keyIn(t, srv, currentKey)
-	next := keyIn(t, srv, nextKey)
+	current, next := currentAndNext(t, srv)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
@@ -189,7 +187,7 @@ func TestRotation_revocationWithGracePeriodOfAKeyTheSamePlanRetires(t *testing.T
 // network can after the tenant rotated; applying again until the apply
 // succeeds must leave exactly one rotation and the retired key revoked.
 func TestRotation_lostAnswers(t *testing.T) {
-	requireAcceptance(t)
+	parallelAcceptanceTest(t)
 	faults := map[string]emulator.Fault{
 		"dropped after processing": {Drop: true},
 		"504 after processing":     {Status: http.StatusGatewayTimeout},
@@ -220,8 +218,7 @@ func TestRotation_lostAnswers(t *testing.T) {
 // TestRotation_interruptedDuringASlowAnswer sends SIGINT to terraform while
 // the tenant, having rotated, holds its answer back.
 func TestRotation_interruptedDuringASlowAnswer(t *testing.T) {
-	requireAcceptance(t)
-	t.Parallel()
+	parallelAcceptanceTest(t)
 	srv := acctest.StartEmulator(t, emulator.Options{})
 	current := keyIn(t, srv, currentKey)
 	srv.InjectFault(emulator.Fault{Op: emulator.OpRotate, AfterProcessing: true, Delay: 20 * time.Second})
@@ -282,8 +279,7 @@ func outputOf(t *testing.T, cli devenv.CLI, name string) string {
 
 func TestRotation_notRotatedWhenAnAnswerIsLostBeforeProcessing(t *testing.T) {
 	srv := acctest.StartEmulator(t, emulator.Options{})
-	current := keyIn(t, srv, currentKey)
-	next := keyIn(t, srv, nextKey)
+	current, next := currentAndNext(t, srv)
 	srv.InjectFault(emulator.Fault{Op: emulator.OpRotate, Status: http.StatusBadGateway})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
@@ -310,8 +306,7 @@ func TestRotation_notRotatedWhenAnAnswerIsLostBeforeProcessing(t *testing.T) {
 
 func TestRotation_failedRevocationExitsNonZeroAndIsProposedAlone(t *testing.T) {
 	srv := acctest.StartEmulator(t, emulator.Options{})
-	current := keyIn(t, srv, currentKey)
-	next := keyIn(t, srv, nextKey)
+	current, next := currentAndNext(t, srv)
 	config := rotateThenRevoke(srv, "max_retries = 1")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
@@ -343,8 +338,7 @@ func TestRotation_failedRevocationExitsNonZeroAndIsProposedAlone(t *testing.T) {
 
 func TestRotation_rateLimitsOnEveryEndpoint(t *testing.T) {
 	srv := acctest.StartEmulator(t, emulator.Options{})
-	current := keyIn(t, srv, currentKey)
-	next := keyIn(t, srv, nextKey)
+	current, next := currentAndNext(t, srv)
 	limited := []emulator.Operation{emulator.OpToken, emulator.OpList, emulator.OpRotate, emulator.OpRevoke}
 	for _, op := range limited {
 		srv.InjectFault(emulator.Fault{Op: op, Status: http.StatusTooManyRequests, ResetIn: time.Second, RetryAfter: op == emulator.OpRotate})
@@ -436,8 +430,7 @@ func TestRotation_minRotationInterval(t *testing.T) {
 
 func TestRotation_import(t *testing.T) {
 	srv := acctest.StartEmulator(t, emulator.Options{})
-	current := keyIn(t, srv, currentKey)
-	next := keyIn(t, srv, nextKey)
+	current, next := currentAndNext(t, srv)
 	// Rotated in the dashboard, or by an apply that was killed.
 	queued, err := srv.Rotate()
 	if err != nil {
@@ -497,7 +490,7 @@ func TestRotation_importOfAKeyThatWasNeverCurrent(t *testing.T) {
 // min_rotation_interval the apply's final plan refuses the rotation; with
 // the check off, Terraform's own final plan check stops it.
 func TestRotation_staleSavedPlanSendsNothing(t *testing.T) {
-	requireAcceptance(t)
+	parallelAcceptanceTest(t)
 	tests := map[string]struct {
 		interval string
 		want     []string
@@ -536,11 +529,9 @@ func TestRotation_staleSavedPlanSendsNothing(t *testing.T) {
 // TestRotation_comparesRightBeforeRotating rotates the tenant out of band
 // between the apply's final plan and the rotate call.
 func TestRotation_comparesRightBeforeRotating(t *testing.T) {
-	requireAcceptance(t)
-	t.Parallel()
+	parallelAcceptanceTest(t)
 	srv := acctest.StartEmulator(t, emulator.Options{})
-	current := keyIn(t, srv, currentKey)
-	next := keyIn(t, srv, nextKey)
+	current, next := currentAndNext(t, srv)
 	cli := acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+rotation())
 	if _, err := cli.Plan(tfexec.Out("reviewed.tfplan")); err != nil {
 		t.Fatal(err)
@@ -594,11 +585,9 @@ resource "terraform_data" "dashboard" {
 // TestRotation_dataSourceOnAnotherAliasAfterTheRotation reads the tenant on
 // alias b before and after a rotation on alias a, in one apply.
 func TestRotation_dataSourceOnAnotherAliasAfterTheRotation(t *testing.T) {
-	requireAcceptance(t)
-	t.Parallel()
+	parallelAcceptanceTest(t)
 	srv := acctest.StartEmulator(t, emulator.Options{})
-	current := keyIn(t, srv, currentKey)
-	next := keyIn(t, srv, nextKey)
+	current, next := currentAndNext(t, srv)
 	cli := acctest.ProviderCLI(t, twoAliases(srv)+`
 resource "terraform_data" "start" {
   input = "start"
@@ -695,10 +684,8 @@ func TestRotation_twoCurrentKeysAreRefused(t *testing.T) {
 // of two provider configurations of one tenant. Terraform serves them in
 // two processes; the plan sees both, fails, and nothing is sent.
 func TestRotation_twoAliasesOfOneTenantRefusedAtPlan(t *testing.T) {
-	requireAcceptance(t)
-	t.Parallel()
-	srv := acctest.StartEmulator(t, emulator.Options{})
-	cli := acctest.ProviderCLI(t, twoAliases(srv)+rotationOnA+`
+	parallelAcceptanceTest(t)
+	srv, cli := rotationOnAliasA(t, `
 resource "auth0keys_signing_key_rotation" "b" {
   provider = auth0keys.b
 }
@@ -726,10 +713,8 @@ resource "auth0keys_signing_key_rotation" "b" {
 // the apply's final plan, in new processes, is not refused by the plan's
 // record of the rotation.
 func TestRotation_twoAliasesOfOneTenantOneRotates(t *testing.T) {
-	requireAcceptance(t)
-	t.Parallel()
-	srv := acctest.StartEmulator(t, emulator.Options{})
-	cli := acctest.ProviderCLI(t, twoAliases(srv)+rotationOnA+`
+	parallelAcceptanceTest(t)
+	srv, cli := rotationOnAliasA(t, `
 data "auth0keys_signing_keys" "b" {
   provider   = auth0keys.b
   depends_on = [auth0keys_signing_key_rotation.a]
@@ -758,8 +743,15 @@ func twoAliases(srv *emulator.Server) string {
 		strings.Replace(block, "provider \"auth0keys\" {\n", "provider \"auth0keys\" {\n  alias = \"b\"\n", 1)
 }
 
-const rotationOnA = `
+// rotationOnAliasA starts a tenant, and a working directory whose
+// configuration has provider aliases a and b of it, a rotation on a, and
+// the given blocks.
+func rotationOnAliasA(t *testing.T, blocks string) (*emulator.Server, devenv.CLI) {
+	t.Helper()
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	return srv, acctest.ProviderCLI(t, twoAliases(srv)+`
 resource "auth0keys_signing_key_rotation" "a" {
   provider = auth0keys.a
 }
-`
+`+blocks)
+}

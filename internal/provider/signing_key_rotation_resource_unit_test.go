@@ -3,14 +3,12 @@ package provider
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/management"
 )
 
 func TestCheckRotationInterval(t *testing.T) {
 	t.Parallel()
-	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 	current := func(since string) management.KeyRoles {
 		return management.KeyRoles{Current: &management.SigningKey{KID: "cur", Current: true, CurrentSince: management.Timestamp(since)}}
 	}
@@ -28,12 +26,12 @@ func TestCheckRotationInterval(t *testing.T) {
 		{"no current key", management.KeyRoles{}, "1h", false},
 	}
 	for _, tc := range tests {
-		diags := checkRotationInterval("t.auth0.com", tc.roles, tc.interval, now)
+		diags := checkRotationInterval("t.auth0.com", tc.roles, tc.interval, testNow)
 		if diags.HasError() != tc.refused {
 			t.Errorf("%s: refused = %v, want %v (%v)", tc.name, diags.HasError(), tc.refused, diags)
 		}
 	}
-	diags := checkRotationInterval("t.auth0.com", current("2026-11-26T11:50:00.000Z"), "1h", now)
+	diags := checkRotationInterval("t.auth0.com", current("2026-11-26T11:50:00.000Z"), "1h", testNow)
 	if detail := diags.Errors()[0].Detail(); !strings.Contains(detail, "became current at 2026-11-26T11:50:00Z, 10m0s ago, less than min_rotation_interval 1h") ||
 		!strings.Contains(detail, `an import block with id = "cur"`) {
 		t.Errorf("detail: %s", detail)

@@ -176,8 +176,7 @@ func (c jsonCheck) CheckValue(v any) error {
 func (c jsonCheck) String() string { return "JSON check" }
 
 func TestSigningKeysDataSource_keyWithoutCertificate(t *testing.T) {
-	requireAcceptance(t)
-	t.Parallel()
+	parallelAcceptanceTest(t)
 	srv := startTenantWithHistory(t)
 	prev := keyIn(t, srv, previousKey)
 	srv.ChangeKey(prev.KID, func(k *emulator.Key) { k.Cert, k.PKCS7, k.Fingerprint, k.Thumbprint = "", "", "", "" })
@@ -243,8 +242,7 @@ func TestSigningKeysDataSource_rateLimitResettingAfterTheReadTimeout(t *testing.
 }
 
 func TestSigningKeysDataSource_expiredTokenIsRenewedOnce(t *testing.T) {
-	requireAcceptance(t)
-	t.Parallel()
+	parallelAcceptanceTest(t)
 	srv := acctest.StartEmulator(t, emulator.Options{})
 	srv.InjectFault(emulator.Fault{Op: emulator.OpList, Status: http.StatusUnauthorized, Message: emulator.ExpiredTokenMessage})
 	cli := acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+keysDataSource)
@@ -257,8 +255,7 @@ func TestSigningKeysDataSource_expiredTokenIsRenewedOnce(t *testing.T) {
 }
 
 func TestSigningKeysDataSource_inconsistentListIsReadWithAWarning(t *testing.T) {
-	requireAcceptance(t)
-	t.Parallel()
+	parallelAcceptanceTest(t)
 	srv := acctest.StartEmulator(t, emulator.Options{})
 	current := keyIn(t, srv, currentKey)
 	srv.ListTwice(current.KID, func(k *emulator.Key) { k.Current, k.Previous = false, true })
