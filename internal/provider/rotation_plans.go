@@ -12,15 +12,6 @@ import (
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/walkclaim"
 )
 
-// tenantData is what a configured provider gives its resources: the
-// tenant's client, and the rotation this provider configuration planned.
-// Terraform configures a provider anew for each walk (the plan, and the
-// apply's final plan), so the record spans exactly one walk.
-type tenantData struct {
-	client    *management.Client
-	rotations *rotationPlans
-}
-
 // plannedRotation is a rotation a plan proposes: which keys it moves, and
 // the list of keys the plan was made from.
 type plannedRotation struct {

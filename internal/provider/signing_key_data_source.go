@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -90,31 +91,9 @@ func (d *signingKeyDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	}
 	ctx, cancel := bounded(ctx, config.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
 	defer cancel()
-	var key management.SigningKey
-	if !config.KID.IsNull() {
-		var err error
-		key, err = client.ListThenGetSigningKey(ctx, config.KID.ValueString())
-		if management.IsNotFound(err) {
-			resp.Diagnostics.AddAttributeError(path.Root("kid"), "Signing key not found",
-				fmt.Sprintf("Auth0 tenant %s has no signing key with kid %q.", client.Domain(), config.KID.ValueString()))
-			return
-		}
-		if err != nil {
-			resp.Diagnostics.AddError("Cannot read the signing key", tenantErrorDetail(err, "read"))
-			return
-		}
-	} else {
-		keys, ok := listKeys(ctx, client, &resp.Diagnostics)
-		if !ok {
-			return
-		}
-		found := false
-		key, found = keyWithStatus(keys, config.Status.ValueString())
-		if !found {
-			resp.Diagnostics.AddAttributeError(path.Root("status"), "No signing key in that status",
-				fmt.Sprintf("Auth0 tenant %s has no %s signing key.", client.Domain(), describeStatus(config.Status.ValueString())))
-			return
-		}
+	key, found := findKey(ctx, client, config, &resp.Diagnostics)
+	if !found {
+		return
 	}
 	state := signingKeyDataModel{signingKeyModel: newSigningKeyModel(key), Timeouts: config.Timeouts, ID: types.StringValue(key.KID),
 		Status: config.Status, JWK: types.StringNull()}
@@ -125,6 +104,34 @@ func (d *signingKeyDataSource) Read(ctx context.Context, req datasource.ReadRequ
 		state.JWK = types.StringValue(string(b))
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+// findKey finds the key the configuration names: by kid, looked up even
+// when the list leaves it out, or by status in the list.
+func findKey(ctx context.Context, client *management.Client, config signingKeyDataModel, diags *diag.Diagnostics) (management.SigningKey, bool) {
+	if !config.KID.IsNull() {
+		key, err := client.ListThenGetSigningKey(ctx, config.KID.ValueString())
+		if management.IsNotFound(err) {
+			diags.AddAttributeError(path.Root("kid"), "Signing key not found",
+				fmt.Sprintf("Auth0 tenant %s has no signing key with kid %q.", client.Domain(), config.KID.ValueString()))
+			return key, false
+		}
+		if err != nil {
+			diags.AddError("Cannot read the signing key", tenantErrorDetail(err, "read"))
+			return key, false
+		}
+		return key, true
+	}
+	keys, ok := listKeys(ctx, client, diags)
+	if !ok {
+		return management.SigningKey{}, false
+	}
+	key, found := keyWithStatus(keys, config.Status.ValueString())
+	if !found {
+		diags.AddAttributeError(path.Root("status"), "No signing key in that status",
+			fmt.Sprintf("Auth0 tenant %s has no %s signing key.", client.Domain(), describeStatus(config.Status.ValueString())))
+	}
+	return key, found
 }
 
 // keyWithStatus finds the current, next or most recently retired key.
