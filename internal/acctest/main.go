@@ -17,7 +17,8 @@ import (
 // provider explicitly; a test that reads them sets them itself.
 var credentialVariables = []string{"AUTH0_DOMAIN", "AUTH0_CLIENT_ID", "AUTH0_CLIENT_SECRET", "AUTH0_API_TOKEN", "AUTH0_AUDIENCE"}
 
-// Main prepares a test binary: it trusts the emulator CA, clears the Auth0
+// Main prepares a test binary: it gives the run a temporary folder of its
+// own, removed at the end, trusts the emulator CA, clears the Auth0
 // variables, and with TF_ACC set points terraform-plugin-testing at the CLI
 // that TerraformCLI finds. Use it from TestMain.
 func Main(m *testing.M) int {
@@ -33,6 +34,13 @@ func Main(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
+	// Everything the run makes below the temporary folder goes with it:
+	// the provider build, the working directories, and the lock and walk
+	// records of the tenants the tests start, in this process and in the
+	// provider processes Terraform starts.
+	for _, v := range []string{"TMPDIR", "TMP", "TEMP"} {
+		_ = os.Setenv(v, dir)
+	}
 	if _, err := devenv.TrustEmulatorCA(dir); err != nil {
 		fmt.Fprintln(os.Stderr, "trusting the emulator CA:", err)
 		return 1
