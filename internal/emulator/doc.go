@@ -1,7 +1,9 @@
 // Package emulator runs a local Auth0 tenant over HTTPS on loopback: the
-// client-credentials token endpoint and the four application signing key
-// endpoints of the Management API, with Auth0's status codes, error bodies,
-// rate-limit headers and the quirks real tenants show. Tests and the demo use
+// client-credentials token endpoint, the four application signing key
+// endpoints of the Management API and its lists of APIs and applications,
+// and the key set the tenant publishes at /.well-known/jwks.json (built with
+// go-jose), with Auth0's status codes, error bodies, rate-limit headers and
+// the quirks real tenants show. Tests and the demo use
 // it in place of a tenant. It injects faults (429s with their reset, 5xx,
 // dropped, garbled, oversized and late answers, before or after the work is
 // done, expired tokens, out-of-band rotations, keys listed twice), counts
