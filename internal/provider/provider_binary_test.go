@@ -17,15 +17,31 @@ import (
 // These tests run the provider binary as Terraform runs it for users,
 // through a development override, one plan at a time.
 
-// parallelAcceptanceTest skips a test that runs the Terraform CLI unless
-// TF_ACC is set, and runs it in parallel with the others: what
-// resource.ParallelTest does for the tests it drives.
-func parallelAcceptanceTest(t *testing.T) {
+// skipUnlessAcceptance skips a test that runs the Terraform CLI unless
+// TF_ACC is set, the gate terraform-plugin-testing uses for resource.Test.
+func skipUnlessAcceptance(t *testing.T) {
 	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("set TF_ACC=1: builds the provider and runs the Terraform CLI")
 	}
+}
+
+// parallelAcceptanceTest gates a test that drives the Terraform CLI itself,
+// and runs it in parallel with the others: what resource.ParallelTest does
+// for the tests it drives.
+func parallelAcceptanceTest(t *testing.T) {
+	t.Helper()
+	skipUnlessAcceptance(t)
 	t.Parallel()
+}
+
+// startTenant starts a tenant for an acceptance test. Without TF_ACC it
+// skips the test first, so that a run without the CLI makes no keys for
+// tests it does not run.
+func startTenant(t *testing.T, opts emulator.Options) *emulator.Server {
+	t.Helper()
+	skipUnlessAcceptance(t)
+	return acctest.StartEmulator(t, opts)
 }
 
 func TestPlan_oneTokenAndOneListForManyReads(t *testing.T) {
@@ -54,7 +70,7 @@ func TestPlan_oneTokenAndOneListForManyReads(t *testing.T) {
 func TestPlan_traceLogsHoldNoSecrets(t *testing.T) {
 	parallelAcceptanceTest(t)
 	key, keyPEM := acctest.AssertionKey(t)
-	srv := acctest.StartEmulator(t, emulator.Options{Clients: []emulator.Client{
+	srv := startTenant(t, emulator.Options{Clients: []emulator.Client{
 		emulator.DefaultClient(), emulator.AssertionCredential(emulator.Client{ID: "pkjwt", Scopes: scopes.SigningKeys}, &key.PublicKey, "RS256"),
 	}})
 	apiToken := srv.IssueToken(scopes.SigningKeys, time.Hour)
@@ -175,7 +191,7 @@ func TestRequests(t *testing.T) {
 // alone, as on systems where Go does not read SSL_CERT_FILE.
 func TestExtraCAFile(t *testing.T) {
 	parallelAcceptanceTest(t)
-	srv := acctest.StartEmulator(t, emulator.Options{})
+	srv := startTenant(t, emulator.Options{})
 	caFile := os.Getenv("SSL_CERT_FILE")
 	for name, extra := range map[string]string{"without it": "", "with it": caFile} {
 		cli := acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+keysDataSource)

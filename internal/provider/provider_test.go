@@ -53,6 +53,7 @@ func planFails(t *testing.T, srv *emulator.Server, config string, want *regexp.R
 // TestProviderConfig_refused plans configurations the provider refuses
 // before it sends anything, each with the diagnostic a user sees.
 func TestProviderConfig_refused(t *testing.T) {
+	skipUnlessAcceptance(t)
 	for _, tc := range []struct {
 		name      string
 		domainEnv string
@@ -108,7 +109,7 @@ func TestProviderConfig_refused(t *testing.T) {
 			if tc.domainEnv != "" {
 				t.Setenv("AUTH0_DOMAIN", tc.domainEnv)
 			}
-			srv := acctest.StartEmulator(t, emulator.Options{})
+			srv := startTenant(t, emulator.Options{})
 			planFails(t, srv, tc.provider(srv)+keysDataSource, tc.want)
 		})
 	}
@@ -118,7 +119,7 @@ func TestProviderConfig_refused(t *testing.T) {
 // variables as a shared variable set would for both providers: the token
 // is used, as the official Auth0 provider uses it.
 func TestProviderConfig_tokenWinsInTheEnvironment(t *testing.T) {
-	srv := acctest.StartEmulator(t, emulator.Options{})
+	srv := startTenant(t, emulator.Options{})
 	t.Setenv("AUTH0_DOMAIN", srv.Domain())
 	t.Setenv("AUTH0_API_TOKEN", srv.IssueToken(scopes.SigningKeys, time.Hour))
 	t.Setenv("AUTH0_CLIENT_ID", "a-client-this-tenant-does-not-know")
@@ -132,7 +133,7 @@ func TestProviderConfig_tokenWinsInTheEnvironment(t *testing.T) {
 func TestProviderConfig_privateKeyJWT(t *testing.T) {
 	key, keyPEM := acctest.AssertionKey(t)
 	app := emulator.AssertionCredential(emulator.Client{ID: "pkjwt-client", Scopes: scopes.SigningKeys}, &key.PublicKey, "PS256")
-	srv := acctest.StartEmulator(t, emulator.Options{Clients: []emulator.Client{app}})
+	srv := startTenant(t, emulator.Options{Clients: []emulator.Client{app}})
 	readsTenant(t, srv, fmt.Sprintf("provider \"auth0keys\" {\n  domain                       = %q\n  client_id                    = \"pkjwt-client\"\n"+
 		"  client_assertion_private_key = %q\n  client_assertion_signing_alg = \"PS256\"\n}\n", srv.Domain(), keyPEM)+keysDataSource)
 	if n := srv.Count(emulator.OpToken); n == 0 {
@@ -144,7 +145,7 @@ func TestProviderConfig_privateKeyJWTWithAWrongKey(t *testing.T) {
 	key, _ := acctest.AssertionKey(t)
 	_, otherPEM := acctest.AssertionKey(t)
 	app := emulator.AssertionCredential(emulator.Client{ID: "pkjwt-client", Scopes: scopes.SigningKeys}, &key.PublicKey, "RS256")
-	srv := acctest.StartEmulator(t, emulator.Options{Clients: []emulator.Client{app}})
+	srv := startTenant(t, emulator.Options{Clients: []emulator.Client{app}})
 	t.Setenv("AUTH0_DOMAIN", srv.Domain())
 	t.Setenv("AUTH0_CLIENT_ID", "pkjwt-client")
 	t.Setenv("AUTH0_CLIENT_ASSERTION_PRIVATE_KEY", otherPEM)
@@ -159,7 +160,7 @@ func TestProviderConfig_privateKeyJWTWithAWrongKey(t *testing.T) {
 }
 
 func TestProviderConfig_fromEnvironment(t *testing.T) {
-	srv := acctest.StartEmulator(t, emulator.Options{})
+	srv := startTenant(t, emulator.Options{})
 	c := emulator.DefaultClient()
 	t.Setenv("AUTH0_DOMAIN", srv.Domain())
 	t.Setenv("AUTH0_CLIENT_ID", c.ID)
@@ -168,14 +169,14 @@ func TestProviderConfig_fromEnvironment(t *testing.T) {
 }
 
 func TestProviderConfig_configurationWinsOverEnvironment(t *testing.T) {
-	srv := acctest.StartEmulator(t, emulator.Options{})
+	srv := startTenant(t, emulator.Options{})
 	t.Setenv("AUTH0_DOMAIN", "wrong.example.com")
 	t.Setenv("AUTH0_API_TOKEN", "a-token-the-configuration-overrides")
 	readsTenant(t, srv, acctest.ProviderBlock(srv)+keysDataSource)
 }
 
 func TestProviderConfig_apiToken(t *testing.T) {
-	srv := acctest.StartEmulator(t, emulator.Options{})
+	srv := startTenant(t, emulator.Options{})
 	token := srv.IssueToken([]string{scopes.ReadSigningKeys}, time.Hour)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
@@ -198,7 +199,7 @@ provider "auth0keys" {
 
 func TestProviderConfig_unknownUntilApply(t *testing.T) {
 	t.Parallel()
-	srv := acctest.StartEmulator(t, emulator.Options{})
+	srv := startTenant(t, emulator.Options{})
 	c := emulator.DefaultClient()
 	readsTenant(t, srv, `
 resource "terraform_data" "tenant" {
@@ -218,7 +219,7 @@ data "auth0keys_signing_keys" "keys" {
 }
 
 func TestProviderConfig_rejectedCredentials(t *testing.T) {
-	srv := acctest.StartEmulator(t, emulator.Options{})
+	srv := startTenant(t, emulator.Options{})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -230,7 +231,7 @@ func TestProviderConfig_rejectedCredentials(t *testing.T) {
 
 func TestProviderConfig_missingScope(t *testing.T) {
 	noRead := emulator.Client{ID: "no-read", Secret: "no-read-secret", Scopes: []string{scopes.UpdateSigningKeys}}
-	srv := acctest.StartEmulator(t, emulator.Options{Clients: []emulator.Client{noRead}})
+	srv := startTenant(t, emulator.Options{Clients: []emulator.Client{noRead}})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{

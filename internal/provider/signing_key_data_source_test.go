@@ -17,7 +17,7 @@ import (
 
 func TestSigningKeyDataSource_byKidAndStatus(t *testing.T) {
 	now := time.Now().UTC()
-	srv := acctest.StartEmulator(t, emulator.Options{Keys: []emulator.KeySpec{
+	srv := startTenant(t, emulator.Options{Keys: []emulator.KeySpec{
 		{KID: "revokedKey", Previous: true, Revoked: true, CurrentUntil: now.Add(-40 * 24 * time.Hour)},
 		{KID: "olderPrevious", Previous: true, CurrentUntil: now.Add(-30 * 24 * time.Hour)},
 		{KID: "newerPrevious", Previous: true, CurrentUntil: now.Add(-5 * 24 * time.Hour)},
@@ -69,7 +69,7 @@ data "auth0keys_signing_key" "by_kid" {
 }
 
 func TestSigningKeyDataSource_errors(t *testing.T) {
-	srv := acctest.StartEmulator(t, emulator.Options{})
+	srv := startTenant(t, emulator.Options{})
 	cases := map[string][]string{
 		"kid = \"noSuchKey\"":                 {"Signing key not found", "has no signing key with kid \"noSuchKey\""},
 		"status = \"previous\"":               {"No signing key in that status", "has no previously used key that is not revoked"},

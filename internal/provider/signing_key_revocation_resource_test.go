@@ -33,7 +33,7 @@ func revocation(kid string, extra ...string) string {
 // previously used keys and a revoked key.
 func startTenantWithHistory(t *testing.T) *emulator.Server {
 	t.Helper()
-	return acctest.StartEmulator(t, emulator.Options{Keys: emulator.TenantWithHistory()})
+	return startTenant(t, emulator.Options{Keys: emulator.TenantWithHistory()})
 }
 
 func keyIn(t *testing.T, srv *emulator.Server, match func(emulator.Key) bool) emulator.Key {
@@ -294,7 +294,7 @@ func TestRevocation_driftWhenKeyIsNotRevoked(t *testing.T) {
 
 func TestRevocation_keyMissingFromListOrUnknownToTenant(t *testing.T) {
 	now := time.Now().UTC()
-	srv := acctest.StartEmulator(t, emulator.Options{Keys: []emulator.KeySpec{
+	srv := startTenant(t, emulator.Options{Keys: []emulator.KeySpec{
 		{KID: "oldestRevoked", Previous: true, Revoked: true, CurrentUntil: now.Add(-100 * 24 * time.Hour), RevokedAt: now.Add(-90 * 24 * time.Hour)},
 		{KID: "newerRevoked", Previous: true, Revoked: true, CurrentUntil: now.Add(-50 * 24 * time.Hour), RevokedAt: now.Add(-40 * 24 * time.Hour)},
 		{Current: true}, {Next: true},
@@ -384,7 +384,7 @@ func served429(srv *emulator.Server, ops ...emulator.Operation) error {
 }
 
 func TestRevocation_missingScopeIsRefusedAtPlan(t *testing.T) {
-	srv := acctest.StartEmulator(t, emulator.Options{
+	srv := startTenant(t, emulator.Options{
 		Keys:    emulator.TenantWithHistory(),
 		Clients: []emulator.Client{{ID: emulator.DefaultClient().ID, Secret: emulator.DefaultClient().Secret, Scopes: []string{scopes.ReadSigningKeys}}},
 	})
@@ -405,7 +405,7 @@ func TestRevocation_missingScopeIsRefusedAtPlan(t *testing.T) {
 }
 
 func TestRevocation_listNamingTheCurrentKeyTwiceIsRefused(t *testing.T) {
-	srv := acctest.StartEmulator(t, emulator.Options{})
+	srv := startTenant(t, emulator.Options{})
 	current := keyIn(t, srv, currentKey)
 	// The copy flagged previous comes first: read alone, it looks revocable.
 	srv.ListTwice(current.KID, func(k *emulator.Key) { k.Current, k.Previous = false, true })
@@ -424,13 +424,13 @@ func TestRevocation_listNamingTheCurrentKeyTwiceIsRefused(t *testing.T) {
 }
 
 func TestRevocation_dotKidIsRefusedWithNoRequest(t *testing.T) {
-	srv := acctest.StartEmulator(t, emulator.Options{})
+	srv := startTenant(t, emulator.Options{})
 	planFails(t, srv, acctest.ProviderBlock(srv)+revocation("."),
 		acctest.Diagnostic("Invalid key id", `kid = "."`, `invalid key id ".": a kid must not be "." or contain "..".`))
 }
 
 func TestRevocation_zeroGracePeriodNeedsNoDates(t *testing.T) {
-	srv := acctest.StartEmulator(t, emulator.Options{Keys: []emulator.KeySpec{
+	srv := startTenant(t, emulator.Options{Keys: []emulator.KeySpec{
 		{KID: "undatedPrevious", Previous: true}, {Current: true}, {Next: true},
 	}})
 	resource.ParallelTest(t, resource.TestCase{
@@ -449,7 +449,7 @@ func TestRevocation_zeroGracePeriodNeedsNoDates(t *testing.T) {
 
 func TestRevocation_refusesAJustRetiredKeyByDefault(t *testing.T) {
 	now := time.Now().UTC()
-	srv := acctest.StartEmulator(t, emulator.Options{Keys: []emulator.KeySpec{
+	srv := startTenant(t, emulator.Options{Keys: []emulator.KeySpec{
 		{KID: "justRetired", Previous: true, CurrentSince: now.Add(-48 * time.Hour), CurrentUntil: now.Add(-2 * time.Hour)},
 		{Current: true, CurrentSince: now.Add(-2 * time.Hour)}, {Next: true},
 	}})

@@ -37,7 +37,7 @@ func keyAt(kid, fingerprint, status, act string) knownvalue.Check {
 }
 
 func TestRotationPolicy_adoptsAFreshTenantSendingNothing(t *testing.T) {
-	srv := acctest.StartEmulator(t, emulator.Options{})
+	srv := startTenant(t, emulator.Options{})
 	config := acctest.ProviderBlock(srv) + policy(`rotate_after = "2160h"`, `revoke_after = "720h"`)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
@@ -99,7 +99,7 @@ func lifetimeTenant(t *testing.T, retiredFor time.Duration, clientScopes []strin
 	now := time.Now().UTC()
 	c := emulator.DefaultClient()
 	c.Scopes = clientScopes
-	srv := acctest.StartEmulator(t, emulator.Options{Applications: apps, Clients: []emulator.Client{c}, Keys: []emulator.KeySpec{
+	srv := startTenant(t, emulator.Options{Applications: apps, Clients: []emulator.Client{c}, Keys: []emulator.KeySpec{
 		{Previous: true, CurrentSince: now.Add(-40 * 24 * time.Hour), CurrentUntil: now.Add(-retiredFor)},
 		{Current: true, CurrentSince: now.Add(-retiredFor)}, {Next: true},
 	}})
@@ -197,7 +197,7 @@ func TestRotationPolicy_jwksURLsHoldTheRotationBack(t *testing.T) {
 // with nothing due, as a scheduled run would.
 func TestRotationPolicy_quietPlanMakesTwoRequests(t *testing.T) {
 	parallelAcceptanceTest(t)
-	srv := acctest.StartEmulator(t, emulator.Options{})
+	srv := startTenant(t, emulator.Options{})
 	cli := acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+policy(`rotate_after = "2160h"`, `revoke_after = "720h"`))
 	if _, err := cli.Apply(); err != nil {
 		t.Fatal(err)

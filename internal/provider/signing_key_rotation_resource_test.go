@@ -44,7 +44,7 @@ func wantCalls(srv *emulator.Server, want map[emulator.Operation]int) error {
 }
 
 func TestRotation_rotates(t *testing.T) {
-	srv := acctest.StartEmulator(t, emulator.Options{})
+	srv := startTenant(t, emulator.Options{})
 	current, next := currentAndNext(t, srv)
 	config := acctest.ProviderBlock(srv) + rotation()
 	resource.ParallelTest(t, resource.TestCase{
@@ -134,7 +134,7 @@ func wantRotatedOnceAndRevoked(srv *emulator.Server, wasCurrent string, stateCur
 }
 
 func TestRotation_thenRevokeItsPreviousKeyInOneApply(t *testing.T) {
-	srv := acctest.StartEmulator(t, emulator.Options{})
+	srv := startTenant(t, emulator.Options{})
 	current, next := currentAndNext(t, srv)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
@@ -167,7 +167,7 @@ func TestRotation_thenRevokeItsPreviousKeyInOneApply(t *testing.T) {
 }
 
 func TestRotation_revocationWithGracePeriodOfAKeyTheSamePlanRetires(t *testing.T) {
-	srv := acctest.StartEmulator(t, emulator.Options{})
+	srv := startTenant(t, emulator.Options{})
 	current := keyIn(t, srv, currentKey)
 	config := strings.Replace(rotateThenRevoke(srv), `grace_period = "0s"`, `grace_period = "24h"`, 1)
 	resource.ParallelTest(t, resource.TestCase{
@@ -196,7 +196,7 @@ func TestRotation_lostAnswers(t *testing.T) {
 	for name, fault := range faults {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			srv := acctest.StartEmulator(t, emulator.Options{})
+			srv := startTenant(t, emulator.Options{})
 			current := keyIn(t, srv, currentKey)
 			fault.Op, fault.AfterProcessing = emulator.OpRotate, true
 			srv.InjectFault(fault)
@@ -219,7 +219,7 @@ func TestRotation_lostAnswers(t *testing.T) {
 // the tenant, having rotated, holds its answer back.
 func TestRotation_interruptedDuringASlowAnswer(t *testing.T) {
 	parallelAcceptanceTest(t)
-	srv := acctest.StartEmulator(t, emulator.Options{})
+	srv := startTenant(t, emulator.Options{})
 	current := keyIn(t, srv, currentKey)
 	srv.InjectFault(emulator.Fault{Op: emulator.OpRotate, AfterProcessing: true, Delay: 20 * time.Second})
 	cli := acctest.ProviderCLI(t, rotateThenRevoke(srv))
@@ -278,7 +278,7 @@ func outputOf(t *testing.T, cli devenv.CLI, name string) string {
 }
 
 func TestRotation_notRotatedWhenAnAnswerIsLostBeforeProcessing(t *testing.T) {
-	srv := acctest.StartEmulator(t, emulator.Options{})
+	srv := startTenant(t, emulator.Options{})
 	current, next := currentAndNext(t, srv)
 	srv.InjectFault(emulator.Fault{Op: emulator.OpRotate, Status: http.StatusBadGateway})
 	resource.ParallelTest(t, resource.TestCase{
@@ -305,7 +305,7 @@ func TestRotation_notRotatedWhenAnAnswerIsLostBeforeProcessing(t *testing.T) {
 }
 
 func TestRotation_failedRevocationExitsNonZeroAndIsProposedAlone(t *testing.T) {
-	srv := acctest.StartEmulator(t, emulator.Options{})
+	srv := startTenant(t, emulator.Options{})
 	current, next := currentAndNext(t, srv)
 	config := rotateThenRevoke(srv, "max_retries = 1")
 	resource.ParallelTest(t, resource.TestCase{
@@ -337,7 +337,7 @@ func TestRotation_failedRevocationExitsNonZeroAndIsProposedAlone(t *testing.T) {
 }
 
 func TestRotation_rateLimitsOnEveryEndpoint(t *testing.T) {
-	srv := acctest.StartEmulator(t, emulator.Options{})
+	srv := startTenant(t, emulator.Options{})
 	current, next := currentAndNext(t, srv)
 	limited := []emulator.Operation{emulator.OpToken, emulator.OpList, emulator.OpRotate, emulator.OpRevoke}
 	for _, op := range limited {
@@ -362,7 +362,7 @@ func TestRotation_rateLimitsOnEveryEndpoint(t *testing.T) {
 
 func TestRotation_missingScopesAreRefusedAtPlan(t *testing.T) {
 	c := emulator.DefaultClient()
-	srv := acctest.StartEmulator(t, emulator.Options{Clients: []emulator.Client{{ID: c.ID, Secret: c.Secret, Scopes: []string{scopes.ReadSigningKeys}}}})
+	srv := startTenant(t, emulator.Options{Clients: []emulator.Client{{ID: c.ID, Secret: c.Secret, Scopes: []string{scopes.ReadSigningKeys}}}})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -379,7 +379,7 @@ func TestRotation_missingScopesAreRefusedAtPlan(t *testing.T) {
 }
 
 func TestRotation_twoInOnePlanAreRefused(t *testing.T) {
-	srv := acctest.StartEmulator(t, emulator.Options{})
+	srv := startTenant(t, emulator.Options{})
 	next := keyIn(t, srv, nextKey)
 	config := acctest.ProviderBlock(srv) + rotation() + "resource \"auth0keys_signing_key_rotation\" \"emergency\" {}\n"
 	resource.ParallelTest(t, resource.TestCase{
@@ -400,7 +400,7 @@ func TestRotation_minRotationInterval(t *testing.T) {
 	keys := emulator.FreshTenant()
 	since := time.Now().Add(-10 * time.Minute).UTC()
 	keys[0].CurrentSince = since
-	srv := acctest.StartEmulator(t, emulator.Options{Keys: keys})
+	srv := startTenant(t, emulator.Options{Keys: keys})
 	current := keyIn(t, srv, currentKey)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
@@ -429,7 +429,7 @@ func TestRotation_minRotationInterval(t *testing.T) {
 }
 
 func TestRotation_import(t *testing.T) {
-	srv := acctest.StartEmulator(t, emulator.Options{})
+	srv := startTenant(t, emulator.Options{})
 	current, next := currentAndNext(t, srv)
 	// Rotated in the dashboard, or by an apply that was killed.
 	queued, err := srv.Rotate()
@@ -470,7 +470,7 @@ func TestRotation_import(t *testing.T) {
 }
 
 func TestRotation_importOfAKeyThatWasNeverCurrent(t *testing.T) {
-	srv := acctest.StartEmulator(t, emulator.Options{})
+	srv := startTenant(t, emulator.Options{})
 	next := keyIn(t, srv, nextKey)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
@@ -502,7 +502,7 @@ func TestRotation_staleSavedPlanSendsNothing(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			srv := acctest.StartEmulator(t, emulator.Options{})
+			srv := startTenant(t, emulator.Options{})
 			cli := acctest.ProviderCLI(t, strings.Replace(rotateThenRevoke(srv), rotation(), rotation(`min_rotation_interval = "`+tc.interval+`"`), 1))
 			if _, err := cli.Plan(tfexec.Out("reviewed.tfplan")); err != nil {
 				t.Fatal(err)
@@ -530,7 +530,7 @@ func TestRotation_staleSavedPlanSendsNothing(t *testing.T) {
 // between the apply's final plan and the rotate call.
 func TestRotation_comparesRightBeforeRotating(t *testing.T) {
 	parallelAcceptanceTest(t)
-	srv := acctest.StartEmulator(t, emulator.Options{})
+	srv := startTenant(t, emulator.Options{})
 	current, next := currentAndNext(t, srv)
 	cli := acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+rotation())
 	if _, err := cli.Plan(tfexec.Out("reviewed.tfplan")); err != nil {
@@ -586,7 +586,7 @@ resource "terraform_data" "dashboard" {
 // alias b before and after a rotation on alias a, in one apply.
 func TestRotation_dataSourceOnAnotherAliasAfterTheRotation(t *testing.T) {
 	parallelAcceptanceTest(t)
-	srv := acctest.StartEmulator(t, emulator.Options{})
+	srv := startTenant(t, emulator.Options{})
 	current, next := currentAndNext(t, srv)
 	cli := acctest.ProviderCLI(t, twoAliases(srv)+`
 resource "terraform_data" "start" {
@@ -748,7 +748,7 @@ func twoAliases(srv *emulator.Server) string {
 // the given blocks.
 func rotationOnAliasA(t *testing.T, blocks string) (*emulator.Server, devenv.CLI) {
 	t.Helper()
-	srv := acctest.StartEmulator(t, emulator.Options{})
+	srv := startTenant(t, emulator.Options{})
 	return srv, acctest.ProviderCLI(t, twoAliases(srv)+`
 resource "auth0keys_signing_key_rotation" "a" {
   provider = auth0keys.a

@@ -21,7 +21,7 @@ import (
 func TestSigningKeysDataSource_keysInEveryState(t *testing.T) {
 	now := time.Now().UTC().Truncate(time.Second)
 	day := 24 * time.Hour
-	srv := acctest.StartEmulator(t, emulator.Options{Keys: []emulator.KeySpec{
+	srv := startTenant(t, emulator.Options{Keys: []emulator.KeySpec{
 		{KID: "oldRevokedNoDates", Previous: true, Revoked: true},
 		{KID: "revokedKey", Previous: true, Revoked: true, CurrentSince: now.Add(-90 * day), CurrentUntil: now.Add(-60 * day), RevokedAt: now.Add(-50 * day)},
 		{KID: "olderPrevious", Previous: true, CurrentSince: now.Add(-60 * day), CurrentUntil: now.Add(-30 * day)},
@@ -73,7 +73,7 @@ func TestSigningKeysDataSource_keysInEveryState(t *testing.T) {
 }
 
 func TestSigningKeysDataSource_freshTenantHasNoPreviousKeys(t *testing.T) {
-	srv := acctest.StartEmulator(t, emulator.Options{})
+	srv := startTenant(t, emulator.Options{})
 	name := "data.auth0keys_signing_keys.keys"
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
@@ -118,7 +118,7 @@ func TestSigningKeysDataSource_stableAcrossReads(t *testing.T) {
 }
 
 func TestSigningKeysDataSource_survivesRateLimitsAndServerErrors(t *testing.T) {
-	srv := acctest.StartEmulator(t, emulator.Options{})
+	srv := startTenant(t, emulator.Options{})
 	srv.InjectFault(emulator.Fault{Op: emulator.OpToken, Status: http.StatusTooManyRequests, ResetIn: time.Second})
 	srv.InjectFault(emulator.Fault{Op: emulator.OpList, Status: http.StatusServiceUnavailable})
 	srv.InjectFault(emulator.Fault{Op: emulator.OpList, Status: http.StatusTooManyRequests, ResetIn: time.Second})
@@ -221,7 +221,7 @@ output "listed" {
 }
 
 func TestSigningKeysDataSource_rateLimitResettingAfterTheReadTimeout(t *testing.T) {
-	srv := acctest.StartEmulator(t, emulator.Options{})
+	srv := startTenant(t, emulator.Options{})
 	var start time.Time // once the test runs: ParallelTest first waits for its turn
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
@@ -243,7 +243,7 @@ func TestSigningKeysDataSource_rateLimitResettingAfterTheReadTimeout(t *testing.
 
 func TestSigningKeysDataSource_expiredTokenIsRenewedOnce(t *testing.T) {
 	parallelAcceptanceTest(t)
-	srv := acctest.StartEmulator(t, emulator.Options{})
+	srv := startTenant(t, emulator.Options{})
 	srv.InjectFault(emulator.Fault{Op: emulator.OpList, Status: http.StatusUnauthorized, Message: emulator.ExpiredTokenMessage})
 	cli := acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+keysDataSource)
 	if _, err := cli.Plan(); err != nil {
@@ -256,7 +256,7 @@ func TestSigningKeysDataSource_expiredTokenIsRenewedOnce(t *testing.T) {
 
 func TestSigningKeysDataSource_inconsistentListIsReadWithAWarning(t *testing.T) {
 	parallelAcceptanceTest(t)
-	srv := acctest.StartEmulator(t, emulator.Options{})
+	srv := startTenant(t, emulator.Options{})
 	current := keyIn(t, srv, currentKey)
 	srv.ListTwice(current.KID, func(k *emulator.Key) { k.Current, k.Previous = false, true })
 	cli := acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+keysDataSource)
