@@ -130,13 +130,17 @@ func newKeyMaterial(tenant string) (keyMaterial, error) {
 	if err != nil {
 		return keyMaterial{}, err
 	}
+	jwk := jose.JSONWebKey{Key: &key.PublicKey, Use: "sig", Algorithm: "RS256",
+		Certificates: []*x509.Certificate{cert}, CertificateThumbprintSHA1: sum[:]}
+	if _, err := jwk.MarshalJSON(); err != nil { // so that publishing it cannot fail
+		return keyMaterial{}, err
+	}
 	return keyMaterial{
 		certPEM:     crlf(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})),
 		pkcs7PEM:    crlf(pem.EncodeToMemory(&pem.Block{Type: "PKCS7", Bytes: p7})),
 		fingerprint: strings.Join(pairs, ":"),
 		thumbprint:  thumb,
-		jwk: jose.JSONWebKey{Key: &key.PublicKey, Use: "sig", Algorithm: "RS256",
-			Certificates: []*x509.Certificate{cert}, CertificateThumbprintSHA1: sum[:]},
+		jwk:         jwk,
 	}, nil
 }
 
