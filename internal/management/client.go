@@ -249,9 +249,7 @@ func (c *Client) apiError(ctx context.Context, req call, resp *http.Response, bo
 	e := &APIError{StatusCode: resp.StatusCode, Operation: req.operation, KID: req.kid, Domain: c.domain, RequiredScopes: req.scopes,
 		NotRepeatable: !req.repeatable}
 	if e.StatusCode == http.StatusTooManyRequests {
-		e.ResetAt, _ = rateLimitReset(resp.Header, time.Now())
-		deadline, ok := ctx.Deadline()
-		e.BeyondDeadline = ok && e.ResetAt.After(deadline)
+		e.ResetAt, e.BeyondDeadline = resetAfterDeadline(ctx, resp.Header)
 	}
 	var parsed struct {
 		Error   string `json:"error"`

@@ -85,9 +85,7 @@ func (e *APIError) expired() bool {
 // rateLimitDetail says when a rate limit resets, and why the call stopped.
 func (e *APIError) rateLimitDetail() string {
 	var b strings.Builder
-	if !e.ResetAt.IsZero() {
-		fmt.Fprintf(&b, "; the rate limit resets at %s (in %s)", e.ResetAt.UTC().Format(time.RFC3339), time.Until(e.ResetAt).Round(time.Second))
-	}
+	b.WriteString(resetNote(e.ResetAt))
 	if e.BeyondDeadline {
 		b.WriteString(", after this operation's time runs out, so it was not waited for")
 	} else {
@@ -189,16 +187,12 @@ func (e *TokenError) Error() string {
 		return fmt.Sprintf("Auth0 tenant %s does not know the audience %q (%d %s): the audience must be the tenant's Management API identifier, https://TENANT.auth0.com/api/v2/; set audience when domain is a custom domain",
 			e.Domain, e.Audience, e.StatusCode, said)
 	case e.StatusCode == http.StatusTooManyRequests:
-		reset := ""
-		if !e.ResetAt.IsZero() {
-			reset = fmt.Sprintf("; the rate limit resets at %s (in %s)", e.ResetAt.UTC().Format(time.RFC3339), time.Until(e.ResetAt).Round(time.Second))
-		}
 		message := e.Description
 		if message == "" {
 			message = http.StatusText(e.StatusCode)
 		}
 		return fmt.Sprintf("cannot get a Management API token: Auth0 tenant %s is rate limiting token requests (429: %s)%s, and the retries ran out",
-			e.Domain, message, reset)
+			e.Domain, message, resetNote(e.ResetAt))
 	case e.StatusCode == http.StatusForbidden:
 		return fmt.Sprintf("Auth0 tenant %s refused a token to client_id %q (403 %s): authorize the application for the Auth0 Management API with the client credentials grant",
 			e.Domain, e.ClientID, said)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -59,10 +60,8 @@ func retryPolicy(repeatable bool) retryablehttp.CheckRetry {
 		case resp.StatusCode == http.StatusTooManyRequests:
 			// Waiting for a reset that comes after the caller's deadline
 			// only ends in a timeout: give the 429 back now instead.
-			deadline, hasDeadline := ctx.Deadline()
-			reset, known := rateLimitReset(resp.Header, time.Now())
-			resetsTooLate := hasDeadline && known && reset.After(deadline)
-			return !resetsTooLate, nil
+			_, tooLate := resetAfterDeadline(ctx, resp.Header)
+			return !tooLate, nil
 		case repeatable && (resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented):
 			return true, nil
 		}
@@ -116,4 +115,20 @@ func rateLimitReset(h http.Header, now time.Time) (time.Time, bool) {
 		}
 	}
 	return reset, !reset.IsZero()
+}
+
+// resetAfterDeadline is when a 429's rate limit resets (zero when the
+// answer does not say), and whether that comes after ctx's deadline.
+func resetAfterDeadline(ctx context.Context, h http.Header) (reset time.Time, tooLate bool) {
+	reset, _ = rateLimitReset(h, time.Now())
+	deadline, hasDeadline := ctx.Deadline()
+	return reset, hasDeadline && reset.After(deadline)
+}
+
+// resetNote says when a rate limit resets, when the answer said so.
+func resetNote(reset time.Time) string {
+	if reset.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf("; the rate limit resets at %s (in %s)", reset.UTC().Format(time.RFC3339), time.Until(reset).Round(time.Second))
 }
