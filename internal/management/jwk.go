@@ -88,11 +88,10 @@ func PublishedJWKS(keys []SigningKey) (JWKS, []error) {
 // trust. It sends no credentials.
 func (c *Client) FetchJWKS(ctx context.Context, rawURL string) (JWKS, error) {
 	var set JWKS
-	u, err := url.Parse(rawURL)
-	if err != nil || u.Scheme != "https" || u.Host == "" {
-		return set, fmt.Errorf("%q is not an https:// URL", rawURL)
+	if err := ValidateJWKSURL(rawURL); err != nil {
+		return set, err
 	}
-	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return set, err
 	}
@@ -113,4 +112,13 @@ func (c *Client) FetchJWKS(ctx context.Context, rawURL string) (JWKS, error) {
 		return set, fmt.Errorf("%s served no JSON Web Key Set: %w", rawURL, err)
 	}
 	return set, nil
+}
+
+// ValidateJWKSURL reports whether rawURL is an https:// URL with a host,
+// where a JSON Web Key Set may be read.
+func ValidateJWKSURL(rawURL string) error {
+	if u, err := url.Parse(rawURL); err != nil || u.Scheme != "https" || u.Host == "" {
+		return fmt.Errorf("%q is not an https:// URL of a JSON Web Key Set", rawURL)
+	}
+	return nil
 }

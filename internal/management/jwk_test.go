@@ -78,3 +78,19 @@ func TestPublishedJWKSLeavesOutRevokedAndUnreadableKeys(t *testing.T) {
 		t.Fatalf("published %+v, unusable %v", set.Keys, unusable)
 	}
 }
+
+func TestValidateJWKSURL(t *testing.T) {
+	t.Parallel()
+	for url, valid := range map[string]bool{
+		"https://gateway.example.com/.well-known/jwks.json": true,
+		"https://127.0.0.1:8443/jwks.json":                  true,
+		"http://gateway.example.com/.well-known/jwks.json":  false,
+		"https:///jwks.json":                                false,
+		"gateway.example.com/jwks.json":                     false,
+		"https://gateway.example.com/%zz":                   false,
+	} {
+		if err := ValidateJWKSURL(url); (err == nil) != valid {
+			t.Errorf("%q: valid %v, got %v", url, valid, err)
+		}
+	}
+}

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -72,10 +71,4 @@ var autoOrDurationValidator = stringCheck{"Invalid duration", `must be "auto" or
 	}}
 
 // httpsURLValidator accepts an https:// URL with a host.
-var httpsURLValidator = stringCheck{"Invalid JWKS URL", "must be an https:// URL",
-	func(s string) error {
-		if u, err := url.Parse(s); err != nil || u.Scheme != "https" || u.Host == "" {
-			return fmt.Errorf("%q is not an https:// URL of a JSON Web Key Set", s)
-		}
-		return nil
-	}}
+var httpsURLValidator = stringCheck{"Invalid JWKS URL", "must be an https:// URL", management.ValidateJWKSURL}
