@@ -101,7 +101,7 @@ func New(cfg Config) (*Client, error) {
 			roots = x509.NewCertPool()
 		}
 		if !roots.AppendCertsFromPEM(cfg.ExtraRootCAs) {
-			return nil, errors.New("the extra CA certificates hold no PEM certificate")
+			return nil, ErrNoCACertificate
 		}
 		transport.TLSClientConfig = &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
 	}
@@ -125,6 +125,10 @@ func New(cfg Config) (*Client, error) {
 	}
 	return c, nil
 }
+
+// ErrNoCACertificate is New's error when Config.ExtraRootCAs holds no PEM
+// certificate.
+var ErrNoCACertificate = errors.New("the extra CA certificates hold no PEM certificate")
 
 // Domain is the tenant this client calls, as it was given.
 func (c *Client) Domain() string { return c.domain }

@@ -4,6 +4,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 
@@ -155,7 +156,14 @@ func (p *auth0keysProvider) Configure(ctx context.Context, req provider.Configur
 	settings.Log = logger
 	settings.UserAgent = fmt.Sprintf("terraform-provider-auth0keys/%s (terraform/%s)", p.version, req.TerraformVersion)
 	client, err := management.New(settings)
-	if err != nil {
+	switch {
+	case errors.Is(err, management.ErrNoCACertificate):
+		resp.Diagnostics.AddError("Cannot use "+envCACertFile, fmt.Sprintf("%s names %s, which holds no PEM certificate. "+
+			"Point it at a PEM file of CA certificates, or unset it.", envCACertFile, os.Getenv(envCACertFile)))
+		return
+	case err != nil:
+		// The other settings were checked already: what is left is the
+		// Private Key JWT credential.
 		resp.Diagnostics.AddAttributeError(path.Root("client_assertion_private_key"), "Cannot configure the Auth0 client", err.Error())
 		return
 	}
