@@ -115,6 +115,27 @@ func listAll[T any](ctx context.Context, c *Client, operation, path, name, scope
 	return all, nil
 }
 
+// ReadLongestTokenLifetime lists the tenant's APIs and applications at
+// once and returns the longest lifetime of what its signing key signs
+// (LongestTokenLifetime).
+func (c *Client) ReadLongestTokenLifetime(ctx context.Context) (TokenLifetime, error) {
+	var apis []API
+	var apps []Application
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) {
+		apis, err = c.ListAPIs(gctx)
+		return err
+	})
+	g.Go(func() (err error) {
+		apps, err = c.ListApplications(gctx)
+		return err
+	})
+	if err := g.Wait(); err != nil {
+		return TokenLifetime{}, err
+	}
+	return LongestTokenLifetime(apis, apps), nil
+}
+
 // TokenLifetime is how long a token the tenant signed may live, and who
 // sets it.
 type TokenLifetime struct {

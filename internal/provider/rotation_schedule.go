@@ -10,11 +10,10 @@ import (
 
 // Key statuses and the acts of a plan, as the rotation policy names them.
 const (
-	statusRevoked   = "revoked"
-	actBecomes      = "becomes current"
-	actRetired      = "retired"
-	actRevoked      = "revoked"
-	longestLifetime = 30 * 24 * time.Hour // Auth0's longest token lifetime
+	statusRevoked = "revoked"
+	actBecomes    = "becomes current"
+	actRetired    = "retired"
+	actRevoked    = "revoked"
 )
 
 // scheduledKey is one key as the rotation policy tracks it.

@@ -23,11 +23,7 @@ var (
 // claim passes: the API answers as it would.
 func checkGrantedScopes(ctx context.Context, client *management.Client, resourceType string, required []string) diag.Diagnostics {
 	var diags diag.Diagnostics
-	granted, ok, err := client.GrantedScopes(ctx)
-	if err != nil || !ok {
-		return diags
-	}
-	missing := missingScopes(granted, required)
+	missing := lackedScopes(ctx, client, required)
 	if len(missing) == 0 {
 		return diags
 	}
@@ -36,6 +32,16 @@ func checkGrantedScopes(ctx context.Context, client *management.Client, resource
 			"Auth0 Management API (or use an api_token that has them), then plan again. Nothing was sent.",
 			resourceType, strings.Join(required, ", "), client.Domain(), strings.Join(missing, ", "), strings.Join(missing, ", ")))
 	return diags
+}
+
+// lackedScopes lists the required scopes the client's token does not
+// carry; none when its scopes cannot be read: the API answers as it would.
+func lackedScopes(ctx context.Context, client *management.Client, required []string) []string {
+	granted, ok, err := client.GrantedScopes(ctx)
+	if err != nil || !ok {
+		return nil
+	}
+	return missingScopes(granted, required)
 }
 
 // missingScopes lists the required scopes not granted, in required order.

@@ -18,7 +18,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/management"
-	"github.com/auth0keys/terraform-provider-auth0keys/internal/scopes"
 )
 
 var (
@@ -51,9 +50,6 @@ type rotationPolicyModel struct {
 	Keys                 types.List     `tfsdk:"keys"`
 	FirstSeenCurrent     types.Map      `tfsdk:"first_seen_current"`
 }
-
-// lifetimeAuto stands for the tenant's longest token lifetime.
-const lifetimeAuto = "auto"
 
 // minRotateAfter is the shortest rotate_after: a schedule, not a loop.
 const minRotateAfter = 24 * time.Hour
@@ -236,37 +232,6 @@ func (r *signingKeyRotationPolicyResource) effectiveRevokeAfter(ctx context.Cont
 	plan.EffectiveRevokeAfter = types.StringValue(lifetime.Lifetime.String())
 	plan.RevokeAfterSource = types.StringValue(lifetime.Source)
 	return lifetime.Lifetime, true
-}
-
-// readTokenLifetime reads the tenant's APIs and applications, at once,
-// for the longest lifetime of what its signing key signs.
-func readTokenLifetime(ctx context.Context, client *management.Client, attr path.Path, diags *diag.Diagnostics) (management.TokenLifetime, bool) {
-	needed := []string{scopes.ReadResourceServers, scopes.ReadClients}
-	if granted, known, err := client.GrantedScopes(ctx); err == nil && known {
-		if missing := missingScopes(granted, needed); len(missing) > 0 {
-			diags.AddAttributeError(attr, "\"auto\" needs more Management API scopes",
-				fmt.Sprintf("The tenant's longest token lifetime is read from its APIs and applications, which needs %s; the token for "+
-					"Auth0 tenant %s lacks %s. Grant them to the application, or give a duration, such as \"720h\".",
-					strings.Join(needed, " and "), client.Domain(), strings.Join(missing, " and ")))
-			return management.TokenLifetime{}, false
-		}
-	}
-	var apis []management.API
-	var apiErr error
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		apis, apiErr = client.ListAPIs(ctx)
-	}()
-	apps, appErr := client.ListApplications(ctx)
-	<-done
-	for _, err := range []error{apiErr, appErr} {
-		if err != nil {
-			diags.AddAttributeError(attr, "Cannot read the tenant's token lifetimes", tenantErrorDetail(err, "read"))
-			return management.TokenLifetime{}, false
-		}
-	}
-	return management.LongestTokenLifetime(apis, apps), true
 }
 
 // checkActs refuses, before anything is sent, acts the credentials may not
