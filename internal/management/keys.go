@@ -164,10 +164,24 @@ func (c *Client) ListThenGetSigningKey(ctx context.Context, kid string) (Signing
 	if err != nil {
 		return SigningKey{}, err
 	}
-	for _, k := range keys {
-		if k.KID == kid {
-			return k, nil
-		}
+	return c.KeyFromList(ctx, keys, kid)
+}
+
+// KeyFromList returns the key with this kid from a list the tenant gave,
+// and asks the tenant for it by kid when the list does not hold it.
+func (c *Client) KeyFromList(ctx context.Context, keys []SigningKey, kid string) (SigningKey, error) {
+	if k, ok := FindKey(keys, kid); ok {
+		return k, nil
 	}
 	return c.GetSigningKey(ctx, kid)
+}
+
+// FindKey returns the first key with this kid in keys.
+func FindKey(keys []SigningKey, kid string) (SigningKey, bool) {
+	for _, k := range keys {
+		if k.KID == kid {
+			return k, true
+		}
+	}
+	return SigningKey{}, false
 }

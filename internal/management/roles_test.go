@@ -58,3 +58,14 @@ func TestRoles(t *testing.T) {
 		t.Fatalf("Roles: current %v, next %v, previous %v, revoked %v", r.Current, r.Next, previous, r.Revoked)
 	}
 }
+
+func TestFindKey(t *testing.T) {
+	t.Parallel()
+	keys := []SigningKey{{KID: "a", Current: true}, {KID: "b", Next: true}, {KID: "b", Previous: true}}
+	if k, ok := FindKey(keys, "b"); !ok || !k.Next {
+		t.Errorf("FindKey b: %+v %v, want the first key listed as b", k, ok)
+	}
+	if _, ok := FindKey(keys, "c"); ok {
+		t.Error("FindKey found a kid that is not listed")
+	}
+}

@@ -55,12 +55,7 @@ func (p *rotationPlans) retiring(kid string) (management.SigningKey, bool) {
 	if p.planned == nil || p.applied || p.planned.retires != kid {
 		return management.SigningKey{}, false
 	}
-	for _, k := range p.planned.keys {
-		if k.KID == kid {
-			return k, true
-		}
-	}
-	return management.SigningKey{}, false
+	return management.FindKey(p.planned.keys, kid)
 }
 
 // done marks the walk's rotation as carried out (or attempted): from now

@@ -297,12 +297,7 @@ func (r *signingKeyRevocationResource) readRevocable(ctx context.Context, kid st
 	if err := management.CheckList(keys); err != nil {
 		return management.SigningKey{}, err
 	}
-	for _, k := range keys {
-		if k.KID == kid {
-			return k, nil
-		}
-	}
-	return r.tenant.client.GetSigningKey(ctx, kid)
+	return r.tenant.client.KeyFromList(ctx, keys, kid)
 }
 
 func (r *signingKeyRevocationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

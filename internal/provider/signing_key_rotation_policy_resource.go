@@ -496,13 +496,7 @@ func (r *signingKeyRotationPolicyResource) keepUnrotated(plan *rotationPolicyMod
 func (r *signingKeyRotationPolicyResource) revokeDue(ctx context.Context, client *management.Client, plan *rotationPolicyModel,
 	sched schedule, diags *diag.Diagnostics,
 ) {
-	var due []scheduledKey
-	for _, k := range sched.keys {
-		if k.Act == actRevoked {
-			due = append(due, k)
-		}
-	}
-	if len(due) == 0 {
+	if _, revoking := sched.find(func(k scheduledKey) bool { return k.Act == actRevoked }); !revoking {
 		return
 	}
 	revokeAfter, _ := time.ParseDuration(plan.EffectiveRevokeAfter.ValueString())
@@ -529,20 +523,17 @@ func (r *signingKeyRotationPolicyResource) revokeDue(ctx context.Context, client
 }
 
 func revokeIfStillDue(ctx context.Context, client *management.Client, keys []management.SigningKey, kid string, revokeAfter time.Duration) error {
-	for _, k := range keys {
-		if k.KID != kid {
-			continue
-		}
-		retired, err := time.Parse(time.RFC3339, string(k.CurrentUntil))
-		switch {
-		case k.Revoked:
-			return nil
-		case k.Current || k.Next:
-			return fmt.Errorf("it is the tenant's current or next key now")
-		case err != nil || time.Since(retired) < revokeAfter:
-			return fmt.Errorf("it was not retired %s ago", revokeAfter)
-		}
-		return client.RevokeSigningKey(ctx, kid)
+	k, listed := management.FindKey(keys, kid)
+	retired, err := time.Parse(time.RFC3339, string(k.CurrentUntil))
+	switch {
+	case !listed:
+		return fmt.Errorf("the tenant does not list it")
+	case k.Revoked:
+		return nil
+	case k.Current || k.Next:
+		return fmt.Errorf("it is the tenant's current or next key now")
+	case err != nil || time.Since(retired) < revokeAfter:
+		return fmt.Errorf("it was not retired %s ago", revokeAfter)
 	}
-	return fmt.Errorf("the tenant does not list it")
+	return client.RevokeSigningKey(ctx, kid)
 }
