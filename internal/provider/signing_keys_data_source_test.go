@@ -66,7 +66,7 @@ func TestSigningKeysDataSource_keysInEveryState(t *testing.T) {
 				statecheck.ExpectKnownValue(name, key(4, "current_until"), knownvalue.Null()),
 				statecheck.ExpectKnownValue(name, key(5, "next"), knownvalue.Bool(true)),
 				statecheck.ExpectKnownValue(name, key(5, "current_since"), knownvalue.Null()),
-				statecheck.ExpectKnownValue(name, tfjsonpath.New("jwks"), publishedBy(srv)),
+				statecheck.ExpectKnownValue(name, tfjsonpath.New("jwks"), publishedBy(t, srv)),
 			},
 		}},
 	})
@@ -145,10 +145,11 @@ func TestSigningKeysDataSource_survivesRateLimitsAndServerErrors(t *testing.T) {
 // publishedBy checks the jwks attribute against the key set the tenant
 // publishes at /.well-known/jwks.json: the same keys, in the same order,
 // with the same members.
-func publishedBy(srv *emulator.Server) knownvalue.Check {
+func publishedBy(t *testing.T, srv *emulator.Server) knownvalue.Check {
+	t.Helper()
 	var want any
 	if err := json.Unmarshal(srv.PublishedJWKS(), &want); err != nil {
-		panic(err)
+		t.Fatalf("the tenant's key set: %v", err)
 	}
 	return jsonCheck(func(value string) error {
 		var got any
