@@ -8,6 +8,8 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -37,20 +39,14 @@ func newAssertionSigner(cfg Config) (*assertionSigner, error) {
 	if alg == "" {
 		alg = "RS256"
 	}
-	var method jwt.SigningMethod
-	for _, a := range AssertionSigningAlgs {
-		if a == alg {
-			method = jwt.GetSigningMethod(alg)
-		}
-	}
-	if method == nil {
-		return nil, fmt.Errorf("client_assertion_signing_alg %q is not one of RS256, RS384, PS256", alg)
+	if !slices.Contains(AssertionSigningAlgs, alg) {
+		return nil, fmt.Errorf("client_assertion_signing_alg %q is not one of %s", alg, strings.Join(AssertionSigningAlgs, ", "))
 	}
 	key, err := parseRSAPrivateKey(cfg.ClientAssertionPrivateKey)
 	if err != nil {
 		return nil, err
 	}
-	return &assertionSigner{key: key, method: method, clientID: cfg.ClientID, audience: "https://" + cfg.Domain + "/"}, nil
+	return &assertionSigner{key: key, method: jwt.GetSigningMethod(alg), clientID: cfg.ClientID, audience: "https://" + cfg.Domain + "/"}, nil
 }
 
 // parseRSAPrivateKey reads a PEM RSA private key, PKCS #1 or PKCS #8. Its

@@ -599,6 +599,10 @@ func TestPrivateKeyJWT(t *testing.T) {
 		err.Error() != "client_assertion_private_key is not a PEM private key" {
 		t.Fatalf("an unreadable key: %v", err)
 	}
+	if _, err := management.New(management.Config{Domain: srv.Domain(), ClientID: "pkjwt", ClientAssertionPrivateKey: "not a key",
+		ClientAssertionSigningAlg: "ES256"}); err == nil || err.Error() != `client_assertion_signing_alg "ES256" is not one of RS256, RS384, PS256` {
+		t.Fatalf("an algorithm Auth0 does not accept: %v", err)
+	}
 }
 
 func TestListApplicationsReadsEveryPage(t *testing.T) {
