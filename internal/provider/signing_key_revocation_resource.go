@@ -391,7 +391,7 @@ func (r *signingKeyRevocationResource) ImportState(ctx context.Context, req reso
 	key, err := client.ListThenGetSigningKey(ctx, req.ID)
 	switch {
 	case err != nil:
-		resp.Diagnostics.AddError("Cannot import the revocation", err.Error())
+		resp.Diagnostics.AddError("Cannot import the revocation", tenantErrorDetail(err, "read"))
 		return
 	case !key.Revoked:
 		resp.Diagnostics.AddError("The signing key is not revoked",

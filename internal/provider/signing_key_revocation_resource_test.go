@@ -238,6 +238,15 @@ func TestRevocation_import(t *testing.T) {
 				ImportStateId: prev.KID,
 				ExpectError:   acctest.Diagnostic("The signing key is not revoked", "Signing key "+prev.KID+" of tenant "+srv.Domain()+" is not revoked, so there is no revocation to import."),
 			},
+			{
+				// A rate-limited import says what to do.
+				PreConfig:     func() { srv.InjectFault(emulator.Fault{Op: emulator.OpList, Status: 429}) },
+				Config:        acctest.ProviderBlock(srv, "max_retries = 0") + revocation(revoked.KID) + "resource \"auth0keys_signing_key_revocation\" \"other\" {\n  kid = \"" + revoked.KID + "\"\n}\n",
+				ResourceName:  "auth0keys_signing_key_revocation.other",
+				ImportState:   true,
+				ImportStateId: revoked.KID,
+				ExpectError:   acctest.Diagnostic("Cannot import the revocation", "is rate limiting requests", "Raise max_retries in the provider block, or try again after the reset."),
+			},
 		},
 	})
 	if n := srv.Count(emulator.OpRevoke); n != 0 {

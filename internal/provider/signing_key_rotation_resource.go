@@ -260,7 +260,7 @@ func (r *signingKeyRotationResource) ImportState(ctx context.Context, req resour
 	}
 	keys, err := client.ReadSigningKeys(ctx)
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot import the rotation", err.Error())
+		resp.Diagnostics.AddError("Cannot import the rotation", tenantErrorDetail(err, "read"))
 		return
 	}
 	state, err := rotationOf(req.ID, keys)

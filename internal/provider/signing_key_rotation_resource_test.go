@@ -469,20 +469,35 @@ func TestRotation_import(t *testing.T) {
 	})
 }
 
-func TestRotation_importOfAKeyThatWasNeverCurrent(t *testing.T) {
+func TestRotation_importRefused(t *testing.T) {
 	srv := startTenant(t, emulator.Options{})
-	next := keyIn(t, srv, nextKey)
+	current, next := currentAndNext(t, srv)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:        acctest.ProviderBlock(srv) + rotation(),
-			ResourceName:  rotationName,
-			ImportState:   true,
-			ImportStateId: next.KID,
-			ExpectError: acctest.Diagnostic("Cannot import the rotation",
-				"signing key "+next.KID+" has never been current, so no rotation made it current."),
-		}},
+		Steps: []resource.TestStep{
+			{
+				Config:        acctest.ProviderBlock(srv) + rotation(),
+				ResourceName:  rotationName,
+				ImportState:   true,
+				ImportStateId: next.KID,
+				ExpectError: acctest.Diagnostic("Cannot import the rotation",
+					"signing key "+next.KID+" has never been current, so no rotation made it current."),
+			},
+			{
+				// A rate-limited import says what to do.
+				PreConfig:     func() { srv.InjectFault(emulator.Fault{Op: emulator.OpList, Status: 429}) },
+				Config:        acctest.ProviderBlock(srv, "max_retries = 0") + rotation(),
+				ResourceName:  rotationName,
+				ImportState:   true,
+				ImportStateId: current.KID,
+				ExpectError: acctest.Diagnostic("Cannot import the rotation", "is rate limiting requests",
+					"Raise max_retries in the provider block, or try again after the reset."),
+			},
+		},
 	})
+	if n := srv.Rotations(); n != 0 {
+		t.Fatalf("importing rotated the tenant %d times", n)
+	}
 }
 
 // TestRotation_staleSavedPlanSendsNothing rotates the tenant in the
