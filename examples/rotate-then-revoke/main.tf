@@ -70,5 +70,6 @@ output "revoked" {
 }
 
 output "revoked_kids" {
-  value = data.auth0keys_signing_keys.tenant.revoked_kids
+  description = "Every key of the tenant that is revoked, step 2's included."
+  value       = data.auth0keys_signing_keys.tenant.revoked_kids
 }
