@@ -57,10 +57,11 @@ func (r *signingKeyRotationResource) Schema(ctx context.Context, _ resource.Sche
 			"current key becomes previous, and Auth0 queues a new next key. The plan names both keys; the apply reads the " +
 			"tenant again right before rotating and rotates only if those are still its current and next keys. A rotation " +
 			"whose answer is lost is never sent again: the tenant is read and what happened is recorded. One rotation per " +
-			"tenant and plan, across all provider configurations of its domain. A rotation is an event: reading it sends nothing, destroying it sends nothing, and a change of " +
-			"`triggers` rotates again. To revoke the key it retires, add an `auth0keys_signing_key_revocation` with " +
-			"`kid = previous_kid`, on the same provider configuration. Import a rotation made elsewhere by the kid it made current. " +
-			"Requires the Management API scopes `read:signing_keys`, `create:signing_keys` and `update:signing_keys`.",
+			"tenant and plan, across all provider configurations of its domain. A rotation is an event: reading it sends " +
+			"nothing, destroying it sends nothing, and a change of `triggers` rotates again. To revoke the key it retires, " +
+			"add an `auth0keys_signing_key_revocation` with `kid = previous_kid`, on the same provider configuration. Import " +
+			"a rotation made elsewhere by the kid it made current. Requires the Management API scopes `read:signing_keys`, " +
+			"`create:signing_keys` and `update:signing_keys`.",
 		Attributes: map[string]schema.Attribute{
 			"id": computedOnCreate("The kid this rotation made current."),
 			"triggers": schema.MapAttribute{
