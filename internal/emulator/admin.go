@@ -17,6 +17,7 @@ import (
 //	GET  /_emulator/state                  keys as stored, rotations, revocations
 //	PUT  /_emulator/keys/{kid}/dates       {"current_since": RFC 3339, "current_until": RFC 3339}
 //	PUT  /_emulator/gateway-jwks           the key set the gateway at GatewayJWKSPath serves
+//	PUT  /_emulator/rotation-limit         rotations a day, as some plans limit them: {"per_day": 5} (0: none)
 //
 // They need no token (the emulator listens on loopback only) and are not
 // recorded in the request log.
@@ -98,6 +99,17 @@ func (s *Server) adminRoutes(mux *http.ServeMux) {
 			apiError(w, http.StatusNotFound, "Not Found", "no client "+r.PathValue("id"), "")
 			return
 		}
+		writeJSON(w, http.StatusOK, body)
+	})
+	mux.HandleFunc("PUT "+AdminPath+"/rotation-limit", func(w http.ResponseWriter, r *http.Request) {
+		var body struct {
+			PerDay int `json:"per_day"`
+		}
+		if err := json.NewDecoder(r.Body).Decode(&body); err != nil || body.PerDay < 0 {
+			adminError(w, "the body is not {\"per_day\": n} with n at least 0")
+			return
+		}
+		s.LimitRotationsPerDay(body.PerDay)
 		writeJSON(w, http.StatusOK, body)
 	})
 	mux.HandleFunc("GET "+AdminPath+"/state", func(w http.ResponseWriter, _ *http.Request) {

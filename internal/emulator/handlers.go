@@ -140,10 +140,7 @@ func (s *Server) serveFault(w *statusRecorder, f Fault, reset int64, realStatus 
 	}
 	if f.Status == http.StatusTooManyRequests {
 		if f.ResetIn > 0 {
-			reset = time.Now().Add(f.ResetIn).Unix()
-			if time.Unix(reset, 0).Before(time.Now().Add(f.ResetIn)) {
-				reset++
-			}
+			reset = unixCeil(time.Now().Add(f.ResetIn))
 		}
 		w.Header().Set("X-RateLimit-Remaining", "0")
 		switch {
@@ -291,8 +288,26 @@ func (s *Server) revokeKey(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"cert": k.Cert, "kid": k.KID})
 }
 
+// unixCeil is t in whole Unix seconds, rounded up, as X-RateLimit-Reset
+// says when a limit resets.
+func unixCeil(t time.Time) int64 {
+	s := t.Unix()
+	if time.Unix(s, 0).Before(t) {
+		s++
+	}
+	return s
+}
+
 func keyError(w http.ResponseWriter, err error) {
+	var limited rotationLimitError
 	switch {
+	case errors.As(err, &limited):
+		// A 429 of its own: the rotation was not carried out, and may be
+		// sent again once the limit resets.
+		w.Header().Set("X-RateLimit-Remaining", "0")
+		w.Header().Set("X-RateLimit-Reset", strconv.FormatInt(unixCeil(limited.Reset), 10))
+		apiError(w, http.StatusTooManyRequests, "Too Many Requests", "Rate limit of signing key rotations has been reached: "+limited.Error()+".",
+			"too_many_requests")
 	case errors.Is(err, errKeyNotFound):
 		apiError(w, http.StatusNotFound, "Not Found", "Signing key not found", "inexistent_signing_key")
 	case errors.Is(err, errNotRevocable):

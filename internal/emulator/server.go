@@ -234,6 +234,17 @@ func (s *Server) ListTwice(kid string, change func(*Key)) bool {
 	return true
 }
 
+// LimitRotationsPerDay makes the tenant carry out at most n rotations in
+// any 24 hours (0: no limit), as some plans limit them, counting those of
+// the last 24 hours. A rotation beyond it, through the API or out of band,
+// is refused with a 429 whose X-RateLimit-Reset is when the oldest of them
+// leaves the day.
+func (s *Server) LimitRotationsPerDay(n int) {
+	s.tenant.mu.Lock()
+	defer s.tenant.mu.Unlock()
+	s.tenant.rotationsPerDay = n
+}
+
 // MarkCurrentAsPrevious reproduces real tenants that mark the current key
 // "previous": true as well.
 func (s *Server) MarkCurrentAsPrevious(on bool) {

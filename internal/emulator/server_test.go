@@ -5,10 +5,12 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -299,5 +301,78 @@ func TestPublishedKeysAndKeyDates(t *testing.T) {
 	}
 	if k := s.Keys()[2]; k.CurrentSince == nil || *k.CurrentSince != "2026-01-02T03:04:05.000Z" || k.CurrentUntil != nil {
 		t.Fatalf("dates: %+v", k)
+	}
+}
+
+func TestRotationsPerDay(t *testing.T) {
+	s := start(t, Options{})
+	hc := client(t, s)
+	first := time.Now()
+	if _, err := s.Rotate(); err != nil { // counted although made before the limit was set
+		t.Fatal(err)
+	}
+	for body, want := range map[string]int{`{"per_day": -1}`: http.StatusBadRequest, `{"per_day": 2}`: http.StatusOK} {
+		req, _ := http.NewRequest(http.MethodPut, s.URL()+AdminPath+"/rotation-limit", strings.NewReader(body))
+		resp, err := hc.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Fatalf("setting the limit to %s: %d, want %d", body, resp.StatusCode, want)
+		}
+	}
+	token := "Bearer " + s.IssueToken(scopes.SigningKeys, time.Hour)
+	rotate := func() *http.Response {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodPost, s.URL()+"/api/v2/keys/signing/rotate", nil)
+		req.Header.Set("Authorization", token)
+		resp, err := hc.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = resp.Body.Close() })
+		return resp
+	}
+	if resp := rotate(); resp.StatusCode != http.StatusCreated {
+		t.Fatalf("the second rotation of the day: %d", resp.StatusCode)
+	}
+	keys := len(s.Keys())
+	resp := rotate()
+	var body struct {
+		ErrorCode string `json:"errorCode"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&body)
+	reset, _ := strconv.ParseInt(resp.Header.Get("X-RateLimit-Reset"), 10, 64)
+	if resp.StatusCode != http.StatusTooManyRequests || body.ErrorCode != "too_many_requests" || resp.Header.Get("X-RateLimit-Remaining") != "0" ||
+		reset < first.Add(rotationDay).Unix() || reset > time.Now().Add(rotationDay).Unix()+1 {
+		t.Fatalf("the third rotation of the day: %d %+v, reset %d, want a 429 resetting a day after the first rotation (%s)",
+			resp.StatusCode, body, reset, first.Add(rotationDay))
+	}
+	if _, err := s.Rotate(); !errors.As(err, new(rotationLimitError)) {
+		t.Fatalf("a rotation out of band past the limit: %v", err)
+	}
+	if s.Rotations() != 2 || len(s.Keys()) != keys {
+		t.Fatalf("refused rotations changed the tenant: %d rotations, %d keys (want 2, %d)", s.Rotations(), len(s.Keys()), keys)
+	}
+}
+
+func TestRotationDayCountsTheLast24Hours(t *testing.T) {
+	ten := &tenant{rotationsPerDay: 2}
+	t0 := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	for _, at := range []time.Time{t0, t0.Add(time.Hour)} {
+		if err := ten.takeRotation(at); err != nil {
+			t.Fatalf("rotation at %s: %v", at, err)
+		}
+	}
+	var limited rotationLimitError
+	if err := ten.takeRotation(t0.Add(23 * time.Hour)); !errors.As(err, &limited) || !limited.Reset.Equal(t0.Add(rotationDay)) {
+		t.Fatalf("a third rotation within the day: %v, reset %s, want refused until %s", err, limited.Reset, t0.Add(rotationDay))
+	}
+	if err := ten.takeRotation(t0.Add(rotationDay)); err != nil {
+		t.Fatalf("a rotation once the first left the day: %v", err)
+	}
+	if err := ten.takeRotation(t0.Add(rotationDay + time.Minute)); !errors.As(err, &limited) || !limited.Reset.Equal(t0.Add(time.Hour+rotationDay)) {
+		t.Fatalf("the day holds two rotations again: %v, reset %s", err, limited.Reset)
 	}
 }

@@ -3,6 +3,7 @@ package emulator
 import (
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"math/big"
 	"sort"
 	"sync"
@@ -87,6 +88,25 @@ type tenant struct {
 	jwks map[string]jose.JSONWebKey
 	// rotations and revocations count the changes the tenant carried out.
 	rotations, revocations int
+	// rotationsPerDay, when positive, is how many rotations the tenant
+	// carries out in any 24 hours, as some plans limit it; rotatedAt holds
+	// when the rotations of the last 24 hours happened, limited or not.
+	rotationsPerDay int
+	rotatedAt       []time.Time
+}
+
+// rotationDay is the span a tenant's rotation limit counts over.
+const rotationDay = 24 * time.Hour
+
+// rotationLimitError refuses a rotation beyond the tenant's daily limit
+// until Reset, when the oldest rotation counted leaves the day.
+type rotationLimitError struct {
+	PerDay int
+	Reset  time.Time
+}
+
+func (e rotationLimitError) Error() string {
+	return fmt.Sprintf("the tenant rotates its signing key at most %d times a day", e.PerDay)
 }
 
 func newTenant(name string, specs []KeySpec) (*tenant, error) {
@@ -229,6 +249,9 @@ func (t *tenant) rotate() (Key, error) {
 		return Key{}, errNoNextKey
 	}
 	now := time.Now().UTC()
+	if err := t.takeRotation(now); err != nil {
+		return Key{}, err
+	}
 	if current != nil {
 		current.Current, current.Previous = false, true
 		current.CurrentUntil = timestamp(now)
@@ -240,6 +263,23 @@ func (t *tenant) rotate() (Key, error) {
 	t.keys = append(t.keys, k)
 	t.publish(k.KID, mat)
 	return *k, nil
+}
+
+// takeRotation counts a rotation at now, or refuses it beyond the daily
+// limit. The caller holds t.mu.
+func (t *tenant) takeRotation(now time.Time) error {
+	recent := t.rotatedAt[:0]
+	for _, at := range t.rotatedAt {
+		if now.Sub(at) < rotationDay {
+			recent = append(recent, at)
+		}
+	}
+	t.rotatedAt = recent
+	if n := len(recent); t.rotationsPerDay > 0 && n >= t.rotationsPerDay {
+		return rotationLimitError{PerDay: t.rotationsPerDay, Reset: recent[n-t.rotationsPerDay].Add(rotationDay)}
+	}
+	t.rotatedAt = append(t.rotatedAt, now)
+	return nil
 }
 
 func (t *tenant) revoke(kid string) (Key, error) {
