@@ -304,6 +304,36 @@ func TestRotation_notRotatedWhenAnAnswerIsLostBeforeProcessing(t *testing.T) {
 	})
 }
 
+// TestRotation_refusedByTheTenantsDailyLimit rotates a tenant whose plan
+// allows one rotation a day, already made in the dashboard: Auth0 answers
+// 429 with a reset hours away, so the apply sends the call once, does not
+// wait, and says that nothing rotated and when to try again.
+func TestRotation_refusedByTheTenantsDailyLimit(t *testing.T) {
+	srv := startTenant(t, emulator.Options{})
+	srv.LimitRotationsPerDay(1)
+	if _, err := srv.Rotate(); err != nil {
+		t.Fatal(err)
+	}
+	current, next := currentAndNext(t, srv)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: acctest.ProviderBlock(srv) + rotation(`min_rotation_interval = "0s"`),
+			ExpectError: acctest.Diagnostic("Cannot rotate the signing key",
+				"cannot rotate the signing key: Auth0 tenant "+srv.Domain()+" is rate limiting requests (429: Rate limit of signing key rotations has been reached",
+				"after this operation's time runs out, so it was not waited for; Auth0 carried out none of the tries.",
+				"Raise create in the timeouts block, or try again after the reset.",
+				"No rotation was carried out: Auth0 refused the call, so the tenant's keys are as they were and applying again is safe."),
+		}},
+	})
+	if err := wantCalls(srv, map[emulator.Operation]int{emulator.OpRotate: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if c, n := currentAndNext(t, srv); srv.Rotations() != 1 || c.KID != current.KID || n.KID != next.KID {
+		t.Fatalf("the tenant rotated %d times, to current key %s and next %s (want 1, %s and %s)", srv.Rotations(), c.KID, n.KID, current.KID, next.KID)
+	}
+}
+
 func TestRotation_failedRevocationExitsNonZeroAndIsProposedAlone(t *testing.T) {
 	srv := startTenant(t, emulator.Options{})
 	current, next := currentAndNext(t, srv)
