@@ -419,13 +419,13 @@ func (r *signingKeyRotationPolicyResource) apply(ctx context.Context, planned tf
 	if diags.HasError() {
 		return
 	}
-	limit, byDefault := plan.Timeouts.Create, defaultCreateTimeout
+	timeout, limit, byDefault := "create", plan.Timeouts.Create, defaultCreateTimeout
 	if update {
-		limit, byDefault = plan.Timeouts.Update, defaultUpdateTimeout
+		timeout, limit, byDefault = "update", plan.Timeouts.Update, defaultUpdateTimeout
 	}
 	ctx, cancel := bounded(ctx, limit, byDefault, diags)
 	defer cancel()
-	r.carryOut(ctx, &plan, diags)
+	r.carryOut(ctx, &plan, timeout, diags)
 	diags.Append(state.Set(ctx, plan)...)
 }
 
@@ -438,7 +438,8 @@ func (r *signingKeyRotationPolicyResource) Delete(_ context.Context, _ resource.
 // the revocations, each checked again against a fresh read. It leaves in
 // plan what really happened, so that the state the apply keeps, even
 // after an error, makes the next plan propose only what is still due.
-func (r *signingKeyRotationPolicyResource) carryOut(ctx context.Context, plan *rotationPolicyModel, diags *diag.Diagnostics) {
+// timeout names the operation's timeout, for the advice errors give.
+func (r *signingKeyRotationPolicyResource) carryOut(ctx context.Context, plan *rotationPolicyModel, timeout string, diags *diag.Diagnostics) {
 	client := configuredClient(r.tenant.client, diags)
 	if client == nil {
 		return
@@ -454,7 +455,7 @@ func (r *signingKeyRotationPolicyResource) carryOut(ctx context.Context, plan *r
 			r.keepUnrotated(plan, diags)
 			return
 		}
-		nextKID, ok := rotateAsPlanned(ctx, client, "update", diags, func(management.KeyRoles) (plannedMoves, diag.Diagnostics) {
+		nextKID, ok := rotateAsPlanned(ctx, client, timeout, diags, func(management.KeyRoles) (plannedMoves, diag.Diagnostics) {
 			return plannedMoves{retires: retired.KID, current: becomes.KID}, nil
 		})
 		if !ok {
@@ -466,7 +467,7 @@ func (r *signingKeyRotationPolicyResource) carryOut(ctx context.Context, plan *r
 		plan.NextKID, plan.CurrentSince = types.StringValue(nextKID), optionalTime(now)
 		plan.RotationDueAt = optionalTime(now.Add(rotateAfter))
 	}
-	r.revokeDue(ctx, client, plan, sched, diags)
+	r.revokeDue(ctx, client, plan, sched, timeout, diags)
 }
 
 // planned is the schedule the plan carries, acts included.
@@ -494,7 +495,7 @@ func (r *signingKeyRotationPolicyResource) keepUnrotated(plan *rotationPolicyMod
 // revokeDue revokes the keys the plan revokes, each after a fresh check
 // that it is a previous key retired at least effective_revoke_after ago.
 func (r *signingKeyRotationPolicyResource) revokeDue(ctx context.Context, client *management.Client, plan *rotationPolicyModel,
-	sched schedule, diags *diag.Diagnostics,
+	sched schedule, timeout string, diags *diag.Diagnostics,
 ) {
 	if _, revoking := sched.find(func(k scheduledKey) bool { return k.Act == actRevoked }); !revoking {
 		return
@@ -513,7 +514,7 @@ func (r *signingKeyRotationPolicyResource) revokeDue(ctx context.Context, client
 		}
 		if err != nil {
 			diags.AddError("Cannot revoke a signing key the policy found due",
-				fmt.Sprintf("Signing key %s of Auth0 tenant %s was not revoked: %s. The next plan proposes it again.", k.KID, client.Domain(), tenantErrorDetail(err, "update")))
+				fmt.Sprintf("Signing key %s of Auth0 tenant %s was not revoked: %s. The next plan proposes it again.", k.KID, client.Domain(), tenantErrorDetail(err, timeout)))
 			sched.keys[i].Status, sched.keys[i].Act = statusPrevious, ""
 		}
 	}

@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -208,6 +209,39 @@ func TestRotationPolicy_quietPlanMakesTwoRequests(t *testing.T) {
 	}
 	if n := len(srv.Requests()); n != 2 || srv.Count(emulator.OpToken) != 1 || srv.Count(emulator.OpList) != 1 {
 		t.Fatalf("a quiet plan made %d requests, want 2 (token, list): %v", n, srv.Requests())
+	}
+}
+
+// TestRotationPolicy_refusalAtCreateNamesTheCreateTimeout creates a policy
+// that finds an act due while the tenant rate limits it past the apply's
+// time: the error says which timeout to raise, create's.
+func TestRotationPolicy_refusalAtCreateNamesTheCreateTimeout(t *testing.T) {
+	parallelAcceptanceTest(t)
+	tests := map[string]struct {
+		op     emulator.Operation
+		policy string
+		want   string
+	}{
+		"rotation":   {emulator.OpRotate, policy(`rotate_after = "168h"`), "Cannot rotate the signing key"},
+		"revocation": {emulator.OpRevoke, policy(`rotate_after = "2160h"`, `revoke_after = "168h"`), "Cannot revoke a signing key the policy found due"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := startTenantWithHistory(t)
+			srv.InjectFault(emulator.Fault{Op: tc.op, Status: http.StatusTooManyRequests, ResetIn: time.Hour})
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config: acctest.ProviderBlock(srv) + tc.policy,
+					ExpectError: acctest.Diagnostic(tc.want, "is rate limiting requests", "after this operation's time runs out",
+						"Raise create in the timeouts block, or try again after the reset."),
+				}},
+			})
+			if srv.Count(tc.op) != 1 || srv.Rotations()+srv.Revocations() != 0 {
+				t.Fatalf("%d %s calls, %d rotations and %d revocations; want the one refused call", srv.Count(tc.op), tc.op, srv.Rotations(), srv.Revocations())
+			}
+		})
 	}
 }
 
