@@ -148,7 +148,7 @@ func (r *signingKeyRevocationResource) ModifyPlan(ctx context.Context, req resou
 		}
 		return
 	}
-	key, diags := r.checkRevocable(ctx, plan, client.ListSigningKeys)
+	key, diags := r.checkRevocable(ctx, plan, client.ListSigningKeys, "read")
 	resp.Diagnostics.Append(diags...)
 	if diags.HasError() {
 		return
@@ -190,9 +190,10 @@ func (r *signingKeyRevocationResource) planAfterRotation(plan *revocationModel, 
 // checkRevocable reads the key and refuses what must not be revoked. A key
 // that is already revoked passes, with a warning that it is adopted. list
 // is how the keys are read: any list for a plan, a request of its own for a
-// check that gates the revoke call.
+// check that gates the revoke call; timeout names the timeout that bounds
+// ctx, for the advice an error gives.
 func (r *signingKeyRevocationResource) checkRevocable(ctx context.Context, plan revocationModel,
-	list func(context.Context) ([]management.SigningKey, error),
+	list func(context.Context) ([]management.SigningKey, error), timeout string,
 ) (management.SigningKey, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	kid := plan.KID.ValueString()
@@ -211,7 +212,7 @@ func (r *signingKeyRevocationResource) checkRevocable(ctx context.Context, plan 
 			fmt.Sprintf("Auth0 tenant %s has no signing key with kid %q. Check the kid against the auth0keys_signing_keys data source.", domain, kid))
 		return key, diags
 	case err != nil:
-		diags.AddAttributeError(path.Root("kid"), "Cannot read the signing key", tenantErrorDetail(err, "read"))
+		diags.AddAttributeError(path.Root("kid"), "Cannot read the signing key", tenantErrorDetail(err, timeout))
 		return key, diags
 	case key.Current:
 		diags.AddAttributeError(path.Root("kid"), "Cannot revoke the current signing key",
@@ -231,7 +232,7 @@ func (r *signingKeyRevocationResource) checkRevocable(ctx context.Context, plan 
 				kid, key.Fingerprint))
 		return key, diags
 	}
-	grace, what, ok := r.gracePeriod(ctx, key, plan.GracePeriod.ValueString(), &diags)
+	grace, what, ok := r.gracePeriod(ctx, key, plan.GracePeriod.ValueString(), timeout, &diags)
 	if ok {
 		diags.Append(checkGracePeriod(key, grace, what, time.Now())...)
 	}
@@ -241,7 +242,7 @@ func (r *signingKeyRevocationResource) checkRevocable(ctx context.Context, plan 
 // gracePeriod resolves grace_period for a key: "auto" is the tenant's
 // longest token lifetime, which is read only when the key was retired less
 // than Auth0's longest lifetime (30 days) ago. what names it in messages.
-func (r *signingKeyRevocationResource) gracePeriod(ctx context.Context, key management.SigningKey, gracePeriod string,
+func (r *signingKeyRevocationResource) gracePeriod(ctx context.Context, key management.SigningKey, gracePeriod, timeout string,
 	diags *diag.Diagnostics,
 ) (time.Duration, string, bool) {
 	if gracePeriod != lifetimeAuto {
@@ -254,7 +255,7 @@ func (r *signingKeyRevocationResource) gracePeriod(ctx context.Context, key mana
 	if key.CurrentUntil == "" {
 		return longestLifetime, "grace_period \"auto\"", true // refused below: no date to check
 	}
-	lifetime, ok := readTokenLifetime(ctx, r.tenant.client, path.Root("grace_period"), diags)
+	lifetime, ok := readTokenLifetime(ctx, r.tenant.client, path.Root("grace_period"), timeout, diags)
 	return lifetime.Lifetime, fmt.Sprintf("grace_period \"auto\", the tenant's longest token lifetime, %s (%s)", lifetime.Lifetime, lifetime.Source), ok
 }
 
@@ -314,7 +315,7 @@ func (r *signingKeyRevocationResource) Create(ctx context.Context, req resource.
 		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 		return
 	case checkThenRevoke:
-		key, diags := r.checkRevocable(ctx, plan, client.ReadSigningKeys)
+		key, diags := r.checkRevocable(ctx, plan, client.ReadSigningKeys, "create")
 		resp.Diagnostics.Append(diags...)
 		if diags.HasError() {
 			return

@@ -225,7 +225,7 @@ func (r *signingKeyRotationPolicyResource) effectiveRevokeAfter(ctx context.Cont
 		d, _ := time.ParseDuration(state.EffectiveRevokeAfter.ValueString())
 		return d, true
 	}
-	lifetime, ok := readTokenLifetime(ctx, client, path.Root("revoke_after"), diags)
+	lifetime, ok := readTokenLifetime(ctx, client, path.Root("revoke_after"), "read", diags)
 	if !ok {
 		return 0, false
 	}
@@ -253,13 +253,14 @@ func (r *signingKeyRotationPolicyResource) checkActs(ctx context.Context, client
 	if diags.HasError() {
 		return diags
 	}
-	diags.Append(checkJWKSURLs(ctx, client, plan.jwksURLs(), becomes.KID)...)
+	diags.Append(checkJWKSURLs(ctx, client, plan.jwksURLs(), becomes.KID, "read")...)
 	return diags
 }
 
 // checkJWKSURLs requires every URL to serve the key that becomes current,
-// same kid and modulus as the tenant's.
-func checkJWKSURLs(ctx context.Context, client *management.Client, urls []string, kid string) diag.Diagnostics {
+// same kid and modulus as the tenant's; timeout names the timeout that
+// bounds ctx.
+func checkJWKSURLs(ctx context.Context, client *management.Client, urls []string, kid, timeout string) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if len(urls) == 0 {
 		return diags
@@ -274,7 +275,7 @@ func checkJWKSURLs(ctx context.Context, client *management.Client, urls []string
 			return diags
 		}
 	}
-	diags.AddError("Cannot check jwks_urls", tenantErrorDetail(err, "read"))
+	diags.AddError("Cannot check jwks_urls", tenantErrorDetail(err, timeout))
 	return diags
 }
 
@@ -450,7 +451,7 @@ func (r *signingKeyRotationPolicyResource) carryOut(ctx context.Context, plan *r
 			defer r.tenant.rotations.done()
 		}
 		retired, _ := sched.find(func(k scheduledKey) bool { return k.Act == actRetired })
-		diags.Append(checkJWKSURLs(ctx, client, plan.jwksURLs(), becomes.KID)...)
+		diags.Append(checkJWKSURLs(ctx, client, plan.jwksURLs(), becomes.KID, timeout)...)
 		if diags.HasError() {
 			r.keepUnrotated(plan, diags)
 			return

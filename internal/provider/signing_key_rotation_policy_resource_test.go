@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-exec/tfexec"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -192,6 +193,39 @@ func TestRotationPolicy_jwksURLsHoldTheRotationBack(t *testing.T) {
 			},
 		},
 	})
+}
+
+// TestRotationPolicy_jwksCheckAtApplyNamesItsTimeout rate limits, past
+// the apply's time, the read with which the apply checks jwks_urls again
+// right before rotating: the error names the create timeout that bounds
+// it, and nothing rotates.
+func TestRotationPolicy_jwksCheckAtApplyNamesItsTimeout(t *testing.T) {
+	parallelAcceptanceTest(t)
+	srv := startTenantWithHistory(t)
+	srv.SetGatewayJWKS(srv.PublishedJWKS())
+	cli := acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+policy(`rotate_after = "24h"`, fmt.Sprintf("jwks_urls = [%q]", srv.URL()+emulator.GatewayJWKSPath)))
+	if _, err := cli.Plan(tfexec.Out("reviewed.tfplan")); err != nil {
+		t.Fatal(err)
+	}
+	// The apply lists the keys for its final plan, for that plan's check
+	// of jwks_urls, then for the check right before rotating.
+	srv.ResetRequests()
+	srv.InjectFault(emulator.Fault{Op: emulator.OpList, Skip: 2, Status: http.StatusTooManyRequests, ResetIn: time.Hour})
+	out, err := cli.Apply(tfexec.DirOrPlan("reviewed.tfplan"))
+	want := acctest.Diagnostic("Cannot check jwks_urls", "is rate limiting requests", "after this operation's time runs out",
+		"Raise create in the timeouts block, or try again after the reset.")
+	if err == nil || !want.MatchString(out) {
+		t.Fatalf("want %s in:\n%s", want, out)
+	}
+	var lists []int
+	for _, r := range srv.Requests() {
+		if r.Op == emulator.OpList {
+			lists = append(lists, r.Status)
+		}
+	}
+	if fmt.Sprint(lists) != "[200 200 429]" || srv.Count(emulator.OpRotate) != 0 || srv.Rotations() != 0 {
+		t.Fatalf("the apply's lists answered %v, and %d rotate calls; want [200 200 429] and none", lists, srv.Count(emulator.OpRotate))
+	}
 }
 
 // TestRotationPolicy_quietPlanMakesTwoRequests plans an adopted policy

@@ -23,8 +23,11 @@ const longestLifetime = 30 * 24 * time.Hour
 
 // readTokenLifetime reads the tenant's longest lifetime of what its
 // signing key signs, for "auto" at attr, after checking that the token
-// may read the APIs and applications it comes from.
-func readTokenLifetime(ctx context.Context, client *management.Client, attr path.Path, diags *diag.Diagnostics) (management.TokenLifetime, bool) {
+// may read the APIs and applications it comes from. timeout names the
+// timeout that bounds ctx, for the advice an error gives.
+func readTokenLifetime(ctx context.Context, client *management.Client, attr path.Path, timeout string,
+	diags *diag.Diagnostics,
+) (management.TokenLifetime, bool) {
 	needed := []string{scopes.ReadResourceServers, scopes.ReadClients}
 	if missing := lackedScopes(ctx, client, needed); len(missing) > 0 {
 		diags.AddAttributeError(attr, "\"auto\" needs more Management API scopes",
@@ -35,7 +38,7 @@ func readTokenLifetime(ctx context.Context, client *management.Client, attr path
 	}
 	lifetime, err := client.ReadLongestTokenLifetime(ctx)
 	if err != nil {
-		diags.AddAttributeError(attr, "Cannot read the tenant's token lifetimes", tenantErrorDetail(err, "read"))
+		diags.AddAttributeError(attr, "Cannot read the tenant's token lifetimes", tenantErrorDetail(err, timeout))
 		return management.TokenLifetime{}, false
 	}
 	return lifetime, true
