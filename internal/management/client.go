@@ -158,6 +158,9 @@ type call struct {
 	scopes    []string
 	// repeatable is false for requests that must not run twice (rotate).
 	repeatable bool
+	// check, when set, runs right before each attempt; its error stops
+	// the call before it is sent.
+	check func(context.Context) error
 }
 
 // maxAnswerSize bounds the body of one answer.
@@ -190,6 +193,15 @@ func (c *Client) do(ctx context.Context, req call, out any) error {
 
 // send makes one call with a token, retrying as the call allows.
 func (c *Client) send(ctx context.Context, req call, token string, out any) error {
+	if req.check != nil {
+		if err := req.check(ctx); err != nil {
+			return err
+		}
+		// Before each retry too, with the caller's context: the check's
+		// own requests must not carry this call's trace or check.
+		checkCtx := ctx
+		ctx = context.WithValue(ctx, checkKey{}, func() error { return req.check(checkCtx) })
+	}
 	sent := &atomic.Bool{}
 	ctx = httptrace.WithClientTrace(context.WithValue(ctx, sentKey{}, sent), &httptrace.ClientTrace{
 		WroteRequest: func(httptrace.WroteRequestInfo) { sent.Store(true) },
@@ -208,6 +220,10 @@ func (c *Client) send(ctx context.Context, req call, token string, out any) erro
 		client = c.notRepeatable
 	}
 	resp, err := client.Do(httpReq)
+	var stopped *checkFailed
+	if errors.As(err, &stopped) {
+		return stopped.err // the refused attempt carried nothing out
+	}
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			err = fmt.Errorf("cannot %s: %w", req.operation, ctxErr)
@@ -242,6 +258,25 @@ func (c *Client) send(ctx context.Context, req call, token string, out any) erro
 // sentKey holds, in a request's context, whether the current attempt was
 // written to the connection; the retry hook clears it before each attempt.
 type sentKey struct{}
+
+// checkKey holds, in a request's context, the check to run before each
+// retry of the call.
+type checkKey struct{}
+
+// checkFailed is a check's error that stopped a retry.
+type checkFailed struct{ err error }
+
+func (e *checkFailed) Error() string { return e.err.Error() }
+
+// checkBeforeRetry runs the call's check, if any, before a retry.
+func checkBeforeRetry(r *http.Request) error {
+	if check, ok := r.Context().Value(checkKey{}).(func() error); ok {
+		if err := check(); err != nil {
+			return &checkFailed{err: err}
+		}
+	}
+	return nil
+}
 
 func markUnsent(r *http.Request) {
 	if sent, ok := r.Context().Value(sentKey{}).(*atomic.Bool); ok {

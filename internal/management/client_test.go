@@ -126,7 +126,7 @@ func TestWriteIsNotFollowedByAnEarlierList(t *testing.T) {
 	}()
 	time.Sleep(20 * time.Millisecond)
 	srv.SetLatency(0)
-	ref, err := client.RotateSigningKey(ctx)
+	ref, err := client.RotateSigningKey(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +162,7 @@ func TestOutcomeUnknown(t *testing.T) {
 			t.Parallel()
 			srv := acctest.StartEmulator(t, emulator.Options{})
 			srv.InjectFault(tc.fault)
-			_, err := newClient(t, srv, func(c *management.Config) { c.MaxRetries = 1 }).RotateSigningKey(context.Background())
+			_, err := newClient(t, srv, func(c *management.Config) { c.MaxRetries = 1 }).RotateSigningKey(context.Background(), nil)
 			if err == nil {
 				t.Fatal("want an error")
 			}
@@ -181,7 +181,7 @@ func TestOutcomeKnownWhenNothingWasSent(t *testing.T) {
 	srv := acctest.StartEmulator(t, emulator.Options{})
 	domain := srv.Domain()
 	srv.Close() // nothing listens there any more
-	_, err := newClient(t, srv, func(c *management.Config) { c.Domain, c.APIToken = domain, "token" }).RotateSigningKey(context.Background())
+	_, err := newClient(t, srv, func(c *management.Config) { c.Domain, c.APIToken = domain, "token" }).RotateSigningKey(context.Background(), nil)
 	if err == nil || management.OutcomeUnknown(err) {
 		t.Fatalf("a rotation that could not connect: OutcomeUnknown(%v) is true or there is no error", err)
 	}
@@ -265,7 +265,7 @@ func TestRotateNotRetriedAfter500(t *testing.T) {
 	t.Parallel()
 	srv := acctest.StartEmulator(t, emulator.Options{})
 	srv.InjectFault(emulator.Fault{Op: emulator.OpRotate, Status: http.StatusInternalServerError, AfterProcessing: true})
-	_, err := newClient(t, srv).RotateSigningKey(context.Background())
+	_, err := newClient(t, srv).RotateSigningKey(context.Background(), nil)
 	if err == nil || !strings.Contains(err.Error(), "cannot rotate the signing key: Auth0 tenant "+srv.Domain()+" answered 500") {
 		t.Fatalf("want the 500 reported, got %v", err)
 	}
@@ -279,7 +279,7 @@ func TestRotateNotRetriedAfterDroppedConnection(t *testing.T) {
 	t.Parallel()
 	srv := acctest.StartEmulator(t, emulator.Options{})
 	srv.InjectFault(emulator.Fault{Op: emulator.OpRotate, Drop: true, AfterProcessing: true})
-	if _, err := newClient(t, srv).RotateSigningKey(context.Background()); err == nil {
+	if _, err := newClient(t, srv).RotateSigningKey(context.Background(), nil); err == nil {
 		t.Fatal("want an error for the dropped rotation")
 	}
 	wantCounts(t, srv, map[emulator.Operation]int{emulator.OpRotate: 1})
@@ -289,7 +289,7 @@ func TestRotateRetriedAfter429(t *testing.T) {
 	t.Parallel()
 	srv := acctest.StartEmulator(t, emulator.Options{})
 	srv.InjectFault(emulator.Fault{Op: emulator.OpRotate, Status: http.StatusTooManyRequests, RetryAfter: true})
-	if _, err := newClient(t, srv).RotateSigningKey(context.Background()); err != nil {
+	if _, err := newClient(t, srv).RotateSigningKey(context.Background(), nil); err != nil {
 		t.Fatal(err)
 	}
 	wantCounts(t, srv, map[emulator.Operation]int{emulator.OpRotate: 2})
@@ -319,7 +319,7 @@ func TestErrorMessages(t *testing.T) {
 			_, err := newClient(t, srv, func(c *management.Config) { c.APIToken = "not-a-token" }).ListSigningKeys(ctx)
 			return err
 		}, "cannot list signing keys: Auth0 tenant " + srv.Domain() + " rejected api_token (401: Invalid token.); check that api_token is a Management API token of this tenant"},
-		{"403 rotate", func() error { _, err := reader.RotateSigningKey(ctx); return err },
+		{"403 rotate", func() error { _, err := reader.RotateSigningKey(ctx, nil); return err },
 			"cannot rotate the signing key: the access token lacks the scope create:signing_keys and update:signing_keys (403: Insufficient scope, expected all of: create:signing_keys,update:signing_keys); grant create:signing_keys and update:signing_keys to the application on the Auth0 Management API"},
 		{"403 revoke", func() error { return reader.RevokeSigningKey(ctx, current.KID) },
 			"cannot revoke signing key " + current.KID + ": the access token lacks the scope update:signing_keys (403: Insufficient scope, expected any of: update:signing_keys); grant update:signing_keys to the application on the Auth0 Management API"},
@@ -491,12 +491,49 @@ func TestRotateRateLimitedUntilTheRetriesRunOut(t *testing.T) {
 	t.Parallel()
 	srv := acctest.StartEmulator(t, emulator.Options{})
 	srv.InjectFault(emulator.Fault{Op: emulator.OpRotate, Status: http.StatusTooManyRequests, ResetIn: time.Second, Times: 3})
-	_, err := newClient(t, srv, func(c *management.Config) { c.MaxRetries = 1 }).RotateSigningKey(context.Background())
+	_, err := newClient(t, srv, func(c *management.Config) { c.MaxRetries = 1 }).RotateSigningKey(context.Background(), nil)
 	if err == nil || !strings.Contains(err.Error(), "and the retries ran out; Auth0 carried out none of the tries") {
 		t.Fatalf("error: %v", err)
 	}
 	if management.OutcomeUnknown(err) || srv.Rotations() != 0 {
 		t.Fatalf("a rate-limited rotation is not unknown, and did not happen: %v, %d rotations", err, srv.Rotations())
+	}
+}
+
+// TestRotateChecksBeforeEveryAttempt rate limits a rotate call: its check
+// runs, with fresh reads, before the first attempt and again before the
+// call is sent again; a check that fails stops the call unsent.
+func TestRotateChecksBeforeEveryAttempt(t *testing.T) {
+	t.Parallel()
+	for name, tc := range map[string]struct {
+		failSecond bool
+		rotations  int
+	}{"passing": {false, 1}, "failing the second time": {true, 0}} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := acctest.StartEmulator(t, emulator.Options{})
+			srv.InjectFault(emulator.Fault{Op: emulator.OpRotate, Status: http.StatusTooManyRequests, ResetIn: time.Second})
+			client := newClient(t, srv)
+			stop := errors.New("the keys changed")
+			var checks int
+			_, err := client.RotateSigningKey(context.Background(), func(ctx context.Context) error {
+				checks++
+				if _, err := client.ReadSigningKeys(ctx); err != nil {
+					return err
+				}
+				if tc.failSecond && checks == 2 {
+					return stop
+				}
+				return nil
+			})
+			if (err != nil) != tc.failSecond || (tc.failSecond && !errors.Is(err, stop)) || checks != 2 {
+				t.Fatalf("%d checks, error %v", checks, err)
+			}
+			if management.OutcomeUnknown(err) || srv.Rotations() != tc.rotations {
+				t.Fatalf("%d rotations, want %d; outcome unknown: %v", srv.Rotations(), tc.rotations, management.OutcomeUnknown(err))
+			}
+			wantCounts(t, srv, map[emulator.Operation]int{emulator.OpList: 2, emulator.OpRotate: 1 + tc.rotations})
+		})
 	}
 }
 

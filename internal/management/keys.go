@@ -124,13 +124,18 @@ func (c *Client) GetSigningKey(ctx context.Context, kid string) (SigningKey, err
 
 // RotateSigningKey makes the next key current and returns the new next key.
 // It is sent once: never again after a 5xx, a timeout or a dropped
-// connection, since a repeated rotation rotates twice.
-func (c *Client) RotateSigningKey(ctx context.Context) (KeyRef, error) {
+// connection, since a repeated rotation rotates twice. Only a call Auth0
+// refused without carrying it out (a 429, or a 401 for an expired token)
+// is sent again, after the wait the refusal asks for. check, when not nil,
+// runs right before every attempt, with a fresh read of its own (what was
+// read before a wait is stale after it): when it returns an error, nothing
+// more is sent and RotateSigningKey returns that error.
+func (c *Client) RotateSigningKey(ctx context.Context, check func(context.Context) error) (KeyRef, error) {
 	defer c.lists.Forget(listKey)
 	var ref KeyRef
 	err := c.do(ctx, call{
 		operation: "rotate the signing key", method: http.MethodPost, path: "/api/v2/keys/signing/rotate",
-		scopes: []string{scopes.CreateSigningKeys, scopes.UpdateSigningKeys}, repeatable: false,
+		scopes: []string{scopes.CreateSigningKeys, scopes.UpdateSigningKeys}, repeatable: false, check: check,
 	}, &ref)
 	return ref, err
 }

@@ -26,6 +26,7 @@ func (c *Client) retryingClient(httpClient *http.Client, cfg Config, repeatable 
 		RetryMax:     cfg.MaxRetries,
 		CheckRetry:   retryPolicy(repeatable),
 		Backoff:      backoff,
+		PrepareRetry: checkBeforeRetry,
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 		RequestLogHook: func(_ retryablehttp.Logger, r *http.Request, attempt int) {
 			markUnsent(r)

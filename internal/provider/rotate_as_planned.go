@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -33,11 +34,12 @@ func (m plannedMoves) from(roles management.KeyRoles) bool {
 // rotate call (a list read before this apply began may be stale), holding
 // the tenant's lock against other provider processes of this machine, and
 // sends the call only if the current and next keys are still those the
-// plan named; resolve gives the planned moves from that read. A call whose
-// answer is lost is never sent again: the tenant is read, and a rotation
-// that happened as planned is recorded with a warning. It returns the new
-// next key's kid, and false, with an error added, when the tenant did not
-// rotate as planned.
+// plan named; resolve gives the planned moves from that read. A call Auth0
+// refused without carrying it out, and sends again after a wait, is
+// checked again the same way first. A call whose answer is lost is never
+// sent again: the tenant is read, and a rotation that happened as planned
+// is recorded with a warning. It returns the new next key's kid, and
+// false, with an error added, when the tenant did not rotate as planned.
 func rotateAsPlanned(ctx context.Context, client *management.Client, timeout string, diags *diag.Diagnostics,
 	resolve func(management.KeyRoles) (plannedMoves, diag.Diagnostics),
 ) (string, bool) {
@@ -50,38 +52,66 @@ func rotateAsPlanned(ctx context.Context, client *management.Client, timeout str
 		return "", false
 	}
 	defer release()
-	keys, err := client.ReadSigningKeys(ctx)
-	if err != nil {
-		diags.AddError("Cannot rotate the signing key", tenantErrorDetail(err, timeout)+"\n\nNothing was sent: the tenant did not rotate.")
-		return "", false
-	}
-	roles, problems := rotationRoles(client.Domain(), keys)
-	diags.Append(problems...)
-	if problems.HasError() {
-		return "", false
-	}
-	moves, problems := resolve(roles)
-	diags.Append(problems...)
-	if problems.HasError() {
-		return "", false
-	}
-	if !moves.from(roles) {
-		diags.AddError("The tenant's signing keys changed since the plan",
-			fmt.Sprintf("The plan rotates Auth0 tenant %s from current key %s and next key %s, but the tenant now has current key %s "+
-				"and next key %s. Someone rotated it since the plan was made. Nothing was sent: plan again to see what a rotation "+
-				"would do now.", client.Domain(), kidOrNone(moves.retires), moves.current, roleKID(roles.Current), roleKID(roles.Next)))
-		return "", false
-	}
-	ref, err := client.RotateSigningKey(ctx)
+	var moves plannedMoves
+	var checked diag.Diagnostics
+	attempts := 0
+	ref, err := client.RotateSigningKey(ctx, func(ctx context.Context) error {
+		attempts++
+		moves, checked = checkAsPlanned(ctx, client, timeout, resolve, attempts > 1)
+		if checked.HasError() {
+			return errNotAsPlanned
+		}
+		return nil
+	})
+	diags.Append(checked...)
 	switch {
 	case err == nil:
 		return ref.KID, true
+	case errors.Is(err, errNotAsPlanned):
+		return "", false
 	case !management.OutcomeUnknown(err):
 		diags.AddError("Cannot rotate the signing key", tenantErrorDetail(err, timeout)+
 			"\n\nNo rotation was carried out: Auth0 refused the call, so the tenant's keys are as they were and applying again is safe.")
 		return "", false
 	}
 	return reconcile(ctx, client, moves, err, diags)
+}
+
+// errNotAsPlanned stops a rotate call whose check found the tenant other
+// than planned; the check's diagnostics say how.
+var errNotAsPlanned = errors.New("the tenant is not as planned")
+
+// checkAsPlanned reads the tenant right before a rotate call and refuses
+// the call unless its current and next keys are those the plan rotates
+// from. again is true before a call is sent again after Auth0 refused it
+// without carrying it out.
+func checkAsPlanned(ctx context.Context, client *management.Client, timeout string,
+	resolve func(management.KeyRoles) (plannedMoves, diag.Diagnostics), again bool,
+) (plannedMoves, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	notSent := "Nothing was sent"
+	if again {
+		notSent = "Auth0 refused the first rotate call without carrying it out (a rate limit or an expired token), and it was not sent again"
+	}
+	keys, err := client.ReadSigningKeys(ctx)
+	if err != nil {
+		diags.AddError("Cannot rotate the signing key", tenantErrorDetail(err, timeout)+"\n\n"+notSent+": the tenant did not rotate.")
+		return plannedMoves{}, diags
+	}
+	roles, problems := rotationRoles(client.Domain(), keys)
+	diags.Append(problems...)
+	if problems.HasError() {
+		return plannedMoves{}, diags
+	}
+	moves, problems := resolve(roles)
+	diags.Append(problems...)
+	if !problems.HasError() && !moves.from(roles) {
+		diags.AddError("The tenant's signing keys changed since the plan",
+			fmt.Sprintf("The plan rotates Auth0 tenant %s from current key %s and next key %s, but the tenant now has current key %s "+
+				"and next key %s. Someone rotated it since the plan was made. %s: plan again to see what a rotation "+
+				"would do now.", client.Domain(), kidOrNone(moves.retires), moves.current, roleKID(roles.Current), roleKID(roles.Next), notSent))
+	}
+	return moves, diags
 }
 
 // rotationRoles decides the keys' roles for a rotation, refusing a list

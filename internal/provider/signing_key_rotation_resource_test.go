@@ -599,6 +599,28 @@ func TestRotation_comparesRightBeforeRotating(t *testing.T) {
 	}
 }
 
+// TestRotation_comparesAgainBeforeResendingARateLimitedRotate rotates the
+// tenant in the dashboard just as the apply's rotate call is rate limited:
+// the 429 was not carried out, and the call is not sent again without a
+// fresh look, which finds the keys changed.
+func TestRotation_comparesAgainBeforeResendingARateLimitedRotate(t *testing.T) {
+	srv := startTenant(t, emulator.Options{})
+	current, next := currentAndNext(t, srv)
+	srv.InjectFault(emulator.Fault{Op: emulator.OpRotate, Status: http.StatusTooManyRequests, ResetIn: time.Second, RotateFirst: true})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: acctest.ProviderBlock(srv) + rotation(),
+			ExpectError: acctest.Diagnostic("The tenant's signing keys changed since the plan",
+				"The plan rotates Auth0 tenant "+srv.Domain()+" from current key "+current.KID+" and next key "+next.KID+", but the tenant now has current key "+next.KID,
+				"Auth0 refused the first rotate call without carrying it out (a rate limit or an expired token), and it was not sent again: plan again"),
+		}},
+	})
+	if err := wantCalls(srv, map[emulator.Operation]int{emulator.OpRotate: 1}); err != nil || srv.Rotations() != 1 {
+		t.Fatalf("the tenant rotated %d times, the dashboard's included (%v)", srv.Rotations(), err)
+	}
+}
+
 // TestRotation_outOfBandRotationDuringTheApply rotates the tenant from a
 // local-exec between a revocation and the rotation of one apply.
 func TestRotation_outOfBandRotationDuringTheApply(t *testing.T) {
