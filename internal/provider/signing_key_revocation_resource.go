@@ -328,7 +328,7 @@ func (r *signingKeyRevocationResource) Create(ctx context.Context, req resource.
 	case revokeAsPlanned:
 	}
 	kid := plan.KID.ValueString()
-	if err := client.RevokeSigningKey(ctx, kid); err != nil {
+	if err := revokeKey(ctx, client, kid, &resp.Diagnostics); err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("kid"), "Cannot revoke the signing key", tenantErrorDetail(err, "create"))
 		return
 	}

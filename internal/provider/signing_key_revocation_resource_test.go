@@ -3,6 +3,7 @@ package provider_test
 import (
 	"fmt"
 	"net/http"
+	"regexp"
 	"testing"
 	"time"
 
@@ -271,6 +272,45 @@ func TestRevocation_importBlock(t *testing.T) {
 	})
 	if n := srv.Count(emulator.OpRevoke); n != 0 {
 		t.Fatalf("an import block sent %d revoke calls", n)
+	}
+}
+
+// TestRevocation_lostAnswersAreSettledByReading fails every answer to the
+// revoke call: the apply reads the key to learn what happened, records a
+// revocation that took place, and reports one that did not.
+func TestRevocation_lostAnswersAreSettledByReading(t *testing.T) {
+	parallelAcceptanceTest(t)
+	tests := map[string]struct {
+		afterProcessing bool
+		want            *regexp.Regexp
+	}{
+		"carried out": {true, nil},
+		"not carried out": {false, acctest.Diagnostic("Cannot revoke the signing key", "answered 503 (Injected fault)",
+			"Reading the tenant afterwards shows it is not revoked, so applying again is safe")},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv, prev, _ := previousKeyRevocation(t)
+			srv.InjectFault(emulator.Fault{Op: emulator.OpRevoke, Status: http.StatusServiceUnavailable, AfterProcessing: tc.afterProcessing, Times: 2})
+			config := acctest.ProviderBlock(srv, "max_retries = 1") + revocation(prev.KID)
+			first, again := resource.TestStep{Config: config, ExpectError: tc.want}, resource.TestStep{Config: config}
+			if tc.want == nil {
+				// Recorded: the next apply has nothing to do.
+				first.ConfigStateChecks = []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(revocationName, tfjsonpath.New("kid"), knownvalue.StringExact(prev.KID)),
+				}
+				again.ConfigPlanChecks.PreApply = []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}
+			}
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProviderFactories,
+				Steps:                    []resource.TestStep{first, again},
+			})
+			// The second apply revokes what the first did not, with one call.
+			if k, _ := srv.Key(prev.KID); !k.Revoked || srv.Revocations() != 1 || srv.Count(emulator.OpRevoke) != 2+map[bool]int{false: 1}[tc.afterProcessing] {
+				t.Fatalf("%d revocations after %d revoke calls", srv.Revocations(), srv.Count(emulator.OpRevoke))
+			}
+		})
 	}
 }
 

@@ -511,7 +511,7 @@ func (r *signingKeyRotationPolicyResource) revokeDue(ctx context.Context, client
 			continue
 		}
 		if err == nil {
-			err = revokeIfStillDue(ctx, client, keys, k.KID, revokeAfter)
+			err = revokeIfStillDue(ctx, client, keys, k.KID, revokeAfter, diags)
 		}
 		if err != nil {
 			diags.AddError("Cannot revoke a signing key the policy found due",
@@ -524,7 +524,9 @@ func (r *signingKeyRotationPolicyResource) revokeDue(ctx context.Context, client
 	plan.Keys = keep.Keys
 }
 
-func revokeIfStillDue(ctx context.Context, client *management.Client, keys []management.SigningKey, kid string, revokeAfter time.Duration) error {
+func revokeIfStillDue(ctx context.Context, client *management.Client, keys []management.SigningKey, kid string, revokeAfter time.Duration,
+	diags *diag.Diagnostics,
+) error {
 	k, listed := management.FindKey(keys, kid)
 	retired, err := time.Parse(time.RFC3339, string(k.CurrentUntil))
 	switch {
@@ -537,5 +539,5 @@ func revokeIfStillDue(ctx context.Context, client *management.Client, keys []man
 	case err != nil || time.Since(retired) < revokeAfter:
 		return fmt.Errorf("it was not retired %s ago", revokeAfter)
 	}
-	return client.RevokeSigningKey(ctx, kid)
+	return revokeKey(ctx, client, kid, diags)
 }

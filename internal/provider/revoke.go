@@ -1,0 +1,36 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/auth0keys/terraform-provider-auth0keys/internal/management"
+)
+
+// revokeKey revokes kid. A call whose outcome is unknown (no readable
+// answer, a 5xx, the apply interrupted after it was sent) is settled by
+// reading the key, with a read of its own that a cancelled apply does not
+// stop: a key found revoked counts as revoked, with a warning added. The
+// error of a revocation that did not happen says so.
+func revokeKey(ctx context.Context, client *management.Client, kid string, diags *diag.Diagnostics) error {
+	sendErr := client.RevokeSigningKey(ctx, kid)
+	if sendErr == nil || !management.OutcomeUnknown(sendErr) {
+		return sendErr
+	}
+	readCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), reconcileTimeout)
+	defer cancel()
+	key, err := client.GetSigningKey(readCtx, kid)
+	switch {
+	case err != nil:
+		return fmt.Errorf("%w; reading the tenant afterwards failed too (%v), so whether it is revoked is unknown: the next plan "+
+			"shows it", sendErr, err)
+	case !key.Revoked:
+		return fmt.Errorf("%w. Reading the tenant afterwards shows it is not revoked, so applying again is safe", sendErr)
+	}
+	diags.AddWarning("Auth0's answer to the revocation was lost; the key is revoked",
+		fmt.Sprintf("The revoke call got no usable answer (%s). Reading the tenant shows signing key %s is revoked: the revocation is recorded.",
+			sendErr, kid))
+	return nil
+}
