@@ -8,6 +8,9 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -68,6 +71,46 @@ func parseRSAPrivateKey(pemText string) (*rsa.PrivateKey, error) {
 		return nil, fmt.Errorf("client_assertion_private_key holds a %T, and Auth0's algorithms RS256, RS384 and PS256 need an RSA key", parsed)
 	}
 	return key, nil
+}
+
+// signedAssertions puts a fresh client assertion into every token request
+// it sends, each retry included: Auth0 refuses an assertion whose jti it
+// has seen, so an attempt whose answer was lost cannot be made again with
+// the same one.
+type signedAssertions struct {
+	signer *assertionSigner
+	next   http.RoundTripper
+}
+
+func (s signedAssertions) RoundTrip(r *http.Request) (*http.Response, error) {
+	form, err := readForm(r)
+	if err != nil {
+		return nil, err
+	}
+	assertion, err := s.signer.sign(time.Now())
+	if err != nil {
+		return nil, fmt.Errorf("cannot sign the client assertion: %w", err)
+	}
+	form.Set("client_assertion_type", ClientAssertionType)
+	form.Set("client_assertion", assertion)
+	body := form.Encode()
+	signed := r.Clone(r.Context())
+	signed.Body, signed.ContentLength = io.NopCloser(strings.NewReader(body)), int64(len(body))
+	signed.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(body)), nil }
+	return s.next.RoundTrip(signed)
+}
+
+// readForm reads and closes a request's form body.
+func readForm(r *http.Request) (url.Values, error) {
+	if r.Body == nil {
+		return url.Values{}, nil
+	}
+	defer r.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	if err != nil {
+		return nil, err
+	}
+	return url.ParseQuery(string(body))
 }
 
 // sign makes an assertion as Auth0 documents it: issuer and subject the

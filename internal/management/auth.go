@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -40,14 +39,15 @@ type clientCredentials struct {
 	config     clientcredentials.Config
 	httpClient *http.Client
 	domain     string
-	// assertion signs Private Key JWT assertions; nil with a client secret.
-	assertion *assertionSigner
+	// assertion is true for Private Key JWT: httpClient signs a fresh
+	// assertion into every attempt.
+	assertion bool
 
 	mu      sync.Mutex
 	current *oauth2.Token
 }
 
-func newClientCredentials(cfg Config, httpClient *http.Client, assertion *assertionSigner) *clientCredentials {
+func newClientCredentials(cfg Config, httpClient *http.Client, assertion bool) *clientCredentials {
 	audience := cfg.Audience
 	if audience == "" {
 		audience = "https://" + cfg.Domain + "/api/v2/"
@@ -72,17 +72,7 @@ func (c *clientCredentials) token(ctx context.Context) (string, bool, error) {
 	if c.current.Valid() {
 		return c.current.AccessToken, false, nil
 	}
-	config := c.config
-	if c.assertion != nil {
-		// Every token request carries a fresh, single-use assertion.
-		assertion, err := c.assertion.sign(time.Now())
-		if err != nil {
-			return "", false, fmt.Errorf("cannot sign the client assertion: %w", err)
-		}
-		config.EndpointParams = url.Values{"audience": c.config.EndpointParams["audience"],
-			"client_assertion_type": {ClientAssertionType}, "client_assertion": {assertion}}
-	}
-	tok, err := config.Token(context.WithValue(ctx, oauth2.HTTPClient, c.httpClient))
+	tok, err := c.config.Token(context.WithValue(ctx, oauth2.HTTPClient, c.httpClient))
 	if err != nil {
 		return "", false, c.explain(ctx, err)
 	}
@@ -114,7 +104,7 @@ func (c *clientCredentials) explain(ctx context.Context, err error) error {
 			Description: retrieve.ErrorDescription,
 			Domain:      c.domain,
 			ClientID:    c.config.ClientID,
-			Assertion:   c.assertion != nil,
+			Assertion:   c.assertion,
 			Audience:    c.config.EndpointParams.Get("audience"),
 		}
 		if e.StatusCode == http.StatusTooManyRequests {

@@ -113,13 +113,14 @@ func New(cfg Config) (*Client, error) {
 	case cfg.APIToken != "":
 		c.auth = staticToken(cfg.APIToken)
 	case cfg.ClientID != "" && cfg.ClientSecret != "":
-		c.auth = newClientCredentials(cfg, c.repeatable.StandardClient(), nil)
+		c.auth = newClientCredentials(cfg, c.repeatable.StandardClient(), false)
 	case cfg.ClientID != "" && cfg.ClientAssertionPrivateKey != "":
 		signer, err := newAssertionSigner(cfg)
 		if err != nil {
 			return nil, err
 		}
-		c.auth = newClientCredentials(cfg, c.repeatable.StandardClient(), signer)
+		signing := &http.Client{Transport: signedAssertions{signer: signer, next: httpClient.Transport}, Timeout: httpClient.Timeout}
+		c.auth = newClientCredentials(cfg, c.retryingClient(signing, cfg, true).StandardClient(), true)
 	default:
 		return nil, errors.New("no credentials: set api_token, or client_id with client_secret or client_assertion_private_key")
 	}

@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"fmt"
+	"net/http"
 	"regexp"
 	"testing"
 	"time"
@@ -138,6 +139,22 @@ func TestProviderConfig_privateKeyJWT(t *testing.T) {
 		"  client_assertion_private_key = %q\n  client_assertion_signing_alg = \"PS256\"\n}\n", srv.Domain(), keyPEM)+keysDataSource)
 	if n := srv.Count(emulator.OpToken); n == 0 {
 		t.Fatal("no token was requested with the assertion")
+	}
+}
+
+// TestProviderConfig_privateKeyJWTRetriedWithAFreshAssertion loses the
+// token endpoint's answer after it took the assertion: the request is sent
+// again with a new assertion, since Auth0 refuses a jti it has seen.
+func TestProviderConfig_privateKeyJWTRetriedWithAFreshAssertion(t *testing.T) {
+	key, keyPEM := acctest.AssertionKey(t)
+	app := emulator.AssertionCredential(emulator.Client{ID: "pkjwt-client", Scopes: scopes.SigningKeys}, &key.PublicKey, "RS256")
+	srv := startTenant(t, emulator.Options{Clients: []emulator.Client{app}})
+	srv.InjectFault(emulator.Fault{Op: emulator.OpToken, Status: http.StatusServiceUnavailable, AfterProcessing: true})
+	readsTenant(t, srv, fmt.Sprintf("provider \"auth0keys\" {\n  domain                       = %q\n  client_id                    = \"pkjwt-client\"\n"+
+		"  client_assertion_private_key = %q\n}\n", srv.Domain(), keyPEM)+keysDataSource)
+	if tokens := srv.Requests(); len(tokens) < 2 || tokens[0].Op != emulator.OpToken || !tokens[0].Fault ||
+		tokens[1].Op != emulator.OpToken || tokens[1].Status != http.StatusOK {
+		t.Fatalf("want a lost token answer, then a token: %+v", tokens)
 	}
 }
 
