@@ -34,6 +34,7 @@ type adminFault struct {
 	RetryAfterDate  bool      `json:"retry_after_date"`
 	Message         string    `json:"message"`
 	Drop            bool      `json:"drop"`
+	RedirectTo      string    `json:"redirect_to"`
 	Unreadable      bool      `json:"unreadable"`
 	Oversize        bool      `json:"oversize"`
 	AfterProcessing bool      `json:"after_processing"`
@@ -44,7 +45,7 @@ type adminFault struct {
 
 func (a adminFault) fault() (Fault, error) {
 	f := Fault{Op: a.Op, Times: a.Times, Status: a.Status, RetryAfter: a.RetryAfter, RetryAfterDate: a.RetryAfterDate, Message: a.Message, Drop: a.Drop,
-		Unreadable: a.Unreadable, Oversize: a.Oversize, AfterProcessing: a.AfterProcessing, Skip: a.Skip, RotateFirst: a.RotateFirst}
+		RedirectTo: a.RedirectTo, Unreadable: a.Unreadable, Oversize: a.Oversize, AfterProcessing: a.AfterProcessing, Skip: a.Skip, RotateFirst: a.RotateFirst}
 	var err error
 	if f.ResetIn, err = optionalDuration("reset_in", a.ResetIn); err != nil {
 		return f, err

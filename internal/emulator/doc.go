@@ -5,9 +5,9 @@
 // go-jose), with Auth0's status codes, error bodies, rate-limit headers and
 // the quirks real tenants show, a daily limit of rotations included. Tests
 // and the demo use it in place of a tenant. It injects faults (429s with
-// their reset, 5xx, dropped, garbled, oversized and late answers, before or
-// after the work is done, expired tokens, out-of-band rotations, keys
-// listed twice), counts the rotations and revocations it carried out,
-// records every API request, and serves an admin endpoint (AdminPath) for
-// the same faults by hand.
+// their reset, 5xx, redirects, dropped, garbled, oversized and late
+// answers, before or after the work is done, expired tokens, out-of-band
+// rotations, keys listed twice), counts the rotations and revocations it
+// carried out, records every API request, and serves an admin endpoint
+// (AdminPath) for the same faults by hand.
 package emulator

@@ -22,6 +22,9 @@ type Fault struct {
 	// Message replaces the error body's message, such as the 401 Auth0
 	// sends for an expired token (ExpiredTokenMessage).
 	Message string `json:"message,omitempty"`
+	// RedirectTo answers 307 Temporary Redirect to this URL, as a
+	// misconfigured proxy in front of a tenant might.
+	RedirectTo string `json:"redirect_to,omitempty"`
 	// Drop closes the connection without an answer.
 	Drop bool `json:"drop,omitempty"`
 	// Unreadable answers with the operation's own status and a body that
@@ -48,7 +51,9 @@ type Fault struct {
 
 // answers reports whether the fault replaces the answer; a fault that only
 // delays lets the real answer through.
-func (f Fault) answers() bool { return f.Status != 0 || f.Drop || f.Unreadable || f.Oversize }
+func (f Fault) answers() bool {
+	return f.Status != 0 || f.Drop || f.Unreadable || f.Oversize || f.RedirectTo != ""
+}
 
 type faultSet struct {
 	mu      sync.Mutex

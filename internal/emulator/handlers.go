@@ -132,6 +132,11 @@ func (s *Server) serveFault(w *statusRecorder, f Fault, reset int64, realStatus 
 		_, _ = w.Write([]byte(`{"padding": "` + strings.Repeat("x", 9<<20) + `"}`))
 		return
 	}
+	if f.RedirectTo != "" {
+		w.Header().Set("Location", f.RedirectTo)
+		w.WriteHeader(http.StatusTemporaryRedirect)
+		return
+	}
 	if f.Unreadable {
 		w.Header().Set("Content-Type", "text/html")
 		w.WriteHeader(realStatus)

@@ -105,7 +105,7 @@ func New(cfg Config) (*Client, error) {
 		}
 		transport.TLSClientConfig = &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
 	}
-	httpClient := &http.Client{Transport: userAgent{cfg.UserAgent, transport}, Timeout: 60 * time.Second}
+	httpClient := &http.Client{Transport: userAgent{cfg.UserAgent, transport}, Timeout: 60 * time.Second, CheckRedirect: httpsRedirectsOnly}
 	c.repeatable = c.retryingClient(httpClient, cfg, true)
 	c.notRepeatable = c.retryingClient(httpClient, cfg, false)
 
@@ -119,8 +119,9 @@ func New(cfg Config) (*Client, error) {
 		if err != nil {
 			return nil, err
 		}
-		signing := &http.Client{Transport: signedAssertions{signer: signer, next: httpClient.Transport}, Timeout: httpClient.Timeout}
-		c.auth = newClientCredentials(cfg, c.retryingClient(signing, cfg, true).StandardClient(), true)
+		signing := *httpClient
+		signing.Transport = signedAssertions{signer: signer, next: httpClient.Transport}
+		c.auth = newClientCredentials(cfg, c.retryingClient(&signing, cfg, true).StandardClient(), true)
 	default:
 		return nil, errors.New("no credentials: set api_token, or client_id with client_secret or client_assertion_private_key")
 	}
@@ -231,7 +232,7 @@ func (c *Client) send(ctx context.Context, req call, token string, out any) erro
 		} else {
 			err = fmt.Errorf("cannot %s on Auth0 tenant %s: %w", req.operation, c.domain, stripURLError(err))
 		}
-		if sent.Load() {
+		if sent.Load() && !errors.Is(err, errInsecureRedirect) {
 			return &UncertainError{err: err}
 		}
 		return err
@@ -314,6 +315,21 @@ func stripURLError(err error) error {
 }
 
 // userAgent names the provider on every request, the token's included.
+// errInsecureRedirect refuses a redirect away from HTTPS: the request,
+// its token included, would travel in the clear.
+var errInsecureRedirect = errors.New("refused to follow a redirect to a URL that is not https://")
+
+// httpsRedirectsOnly follows redirects to https:// URLs only, at most 10.
+func httpsRedirectsOnly(req *http.Request, via []*http.Request) error {
+	if req.URL.Scheme != "https" {
+		return fmt.Errorf("%w (%s)", errInsecureRedirect, req.URL.Redacted())
+	}
+	if len(via) >= 10 {
+		return errors.New("stopped after 10 redirects")
+	}
+	return nil
+}
+
 type userAgent struct {
 	value string
 	next  http.RoundTripper

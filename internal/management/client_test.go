@@ -431,6 +431,51 @@ func TestHTTPSOnly(t *testing.T) {
 	}
 }
 
+// TestRedirectsStayOnHTTPS redirects calls to a plain HTTP server: none is
+// followed there, a refused redirect is not retried, and a rotate call
+// refused that way is known not to have happened. A redirect to https://
+// is followed.
+func TestRedirectsStayOnHTTPS(t *testing.T) {
+	t.Parallel()
+	var served atomic.Int32
+	plain := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		served.Add(1)
+		w.WriteHeader(http.StatusOK)
+	}))
+	defer plain.Close()
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	client := newClient(t, srv)
+	calls := map[emulator.Operation]func() error{
+		emulator.OpToken:  func() error { _, err := client.ListSigningKeys(context.Background()); return err },
+		emulator.OpList:   func() error { _, err := client.ListSigningKeys(context.Background()); return err },
+		emulator.OpRotate: func() error { _, err := client.RotateSigningKey(context.Background(), nil); return err },
+		emulator.OpGateway: func() error {
+			_, err := client.FetchJWKS(context.Background(), srv.URL()+emulator.GatewayJWKSPath)
+			return err
+		},
+	}
+	for _, op := range []emulator.Operation{emulator.OpToken, emulator.OpList, emulator.OpRotate, emulator.OpGateway} {
+		srv.ResetRequests()
+		srv.InjectFault(emulator.Fault{Op: op, RedirectTo: plain.URL + "/elsewhere"})
+		err := calls[op]()
+		if err == nil || !strings.Contains(err.Error(), "refused to follow a redirect to a URL that is not https:// ("+plain.URL+"/elsewhere)") ||
+			management.OutcomeUnknown(err) {
+			t.Errorf("%s redirected to plain HTTP: %v (outcome unknown: %v)", op, err, management.OutcomeUnknown(err))
+		}
+		if n := srv.Count(op); n != 1 {
+			t.Errorf("%s: %d requests, want 1: a refused redirect is not retried", op, n)
+		}
+	}
+	if n := served.Load(); n != 0 || srv.Rotations() != 0 {
+		t.Fatalf("the plain HTTP server answered %d requests; %d rotations", n, srv.Rotations())
+	}
+	srv.SetGatewayJWKS(srv.PublishedJWKS())
+	srv.InjectFault(emulator.Fault{Op: emulator.OpGateway, RedirectTo: srv.URL() + "/.well-known/jwks.json"})
+	if set, err := client.FetchJWKS(context.Background(), srv.URL()+emulator.GatewayJWKSPath); err != nil || len(set.Keys) == 0 {
+		t.Fatalf("a redirect to https:// was not followed: %v", err)
+	}
+}
+
 // TestRateLimitIsWaitedFor answers a list with a 429 whose reset is given
 // as X-RateLimit-Reset, or only as an HTTP-date Retry-After: the retry
 // must not come before the second it names.

@@ -48,11 +48,12 @@ func retryPolicy(repeatable bool) retryablehttp.CheckRetry {
 		}
 		if err != nil {
 			// A request that may have reached the tenant is not sent again
-			// unless it is safe to repeat; certificate errors never heal.
+			// unless it is safe to repeat; certificate errors and refused
+			// redirects never heal.
 			var unknownAuthority x509.UnknownAuthorityError
 			var hostname x509.HostnameError
 			var invalid x509.CertificateInvalidError
-			if errors.As(err, &unknownAuthority) || errors.As(err, &hostname) || errors.As(err, &invalid) {
+			if errors.As(err, &unknownAuthority) || errors.As(err, &hostname) || errors.As(err, &invalid) || errors.Is(err, errInsecureRedirect) {
 				return false, err
 			}
 			return repeatable, err
