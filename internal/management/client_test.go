@@ -399,17 +399,25 @@ func TestUserAgent(t *testing.T) {
 	}
 }
 
-// TestHTTPSOnly points the client at a plain HTTP server: it must not
-// get a single request through, token request included.
-func TestHTTPSOnly(t *testing.T) {
-	t.Parallel()
-	var served atomic.Int32
+// plainHTTPServer serves plain HTTP, where no request may arrive, and
+// counts the requests that do.
+func plainHTTPServer(t *testing.T) (string, *atomic.Int32) {
+	t.Helper()
+	served := &atomic.Int32{}
 	plain := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		served.Add(1)
 		w.WriteHeader(http.StatusOK)
 	}))
-	defer plain.Close()
-	domain := strings.TrimPrefix(plain.URL, "http://")
+	t.Cleanup(plain.Close)
+	return plain.URL, served
+}
+
+// TestHTTPSOnly points the client at a plain HTTP server: it must not
+// get a single request through, token request included.
+func TestHTTPSOnly(t *testing.T) {
+	t.Parallel()
+	plainURL, served := plainHTTPServer(t)
+	domain := strings.TrimPrefix(plainURL, "http://")
 	for name, cfg := range map[string]management.Config{
 		"client credentials": {Domain: domain, ClientID: "id", ClientSecret: "secret"},
 		"api_token":          {Domain: domain, APIToken: "token"},
@@ -437,12 +445,7 @@ func TestHTTPSOnly(t *testing.T) {
 // is followed.
 func TestRedirectsStayOnHTTPS(t *testing.T) {
 	t.Parallel()
-	var served atomic.Int32
-	plain := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		served.Add(1)
-		w.WriteHeader(http.StatusOK)
-	}))
-	defer plain.Close()
+	plainURL, served := plainHTTPServer(t)
 	srv := acctest.StartEmulator(t, emulator.Options{})
 	client := newClient(t, srv)
 	calls := map[emulator.Operation]func() error{
@@ -456,9 +459,9 @@ func TestRedirectsStayOnHTTPS(t *testing.T) {
 	}
 	for _, op := range []emulator.Operation{emulator.OpToken, emulator.OpList, emulator.OpRotate, emulator.OpGateway} {
 		srv.ResetRequests()
-		srv.InjectFault(emulator.Fault{Op: op, RedirectTo: plain.URL + "/elsewhere"})
+		srv.InjectFault(emulator.Fault{Op: op, RedirectTo: plainURL + "/elsewhere"})
 		err := calls[op]()
-		if err == nil || !strings.Contains(err.Error(), "refused to follow a redirect to a URL that is not https:// ("+plain.URL+"/elsewhere)") ||
+		if err == nil || !strings.Contains(err.Error(), "refused to follow a redirect to a URL that is not https:// ("+plainURL+"/elsewhere)") ||
 			management.OutcomeUnknown(err) {
 			t.Errorf("%s redirected to plain HTTP: %v (outcome unknown: %v)", op, err, management.OutcomeUnknown(err))
 		}
