@@ -124,7 +124,8 @@ func (p *auth0keysProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 			},
 			"max_retries": schema.Int64Attribute{
 				Description: fmt.Sprintf("How many times a request is retried after a rate limit (429), a server error "+
-					"or a dropped connection, from 0 to 10; %d by default. A rotation is retried only after a 429.", defaultMaxRetries),
+					"or a dropped connection, from 0 to 10; %d by default. A rotation is retried only after a 429, and only when the "+
+					"tenant, read again, still has the keys the plan rotates from.", defaultMaxRetries),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 10)},
 			},
