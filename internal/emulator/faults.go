@@ -99,7 +99,8 @@ func (f *faultSet) next(op Operation) (*Fault, time.Duration) {
 	return nil, f.latency
 }
 
-// rateLimiter advertises X-RateLimit-* headers over one-second windows.
+// rateLimiter counts requests over one-second windows, for the
+// X-RateLimit-* headers and the tenant's limit.
 type rateLimiter struct {
 	mu     sync.Mutex
 	limit  int
@@ -109,8 +110,9 @@ type rateLimiter struct {
 
 func newRateLimiter(limit int) *rateLimiter { return &rateLimiter{limit: limit} }
 
-// take counts a request and returns the headers' values.
-func (r *rateLimiter) take(now time.Time) (limit, remaining int, reset int64) {
+// take counts a request and returns the headers' values, and whether the
+// request is over the limit.
+func (r *rateLimiter) take(now time.Time) (limit, remaining int, reset int64, exceeded bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if sec := now.Unix(); sec != r.window {
@@ -121,5 +123,5 @@ func (r *rateLimiter) take(now time.Time) (limit, remaining int, reset int64) {
 	if remaining < 0 {
 		remaining = 0
 	}
-	return r.limit, remaining, r.window + 1
+	return r.limit, remaining, r.window + 1, r.used > r.limit
 }

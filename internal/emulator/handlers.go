@@ -81,11 +81,16 @@ func (s *Server) endpoint(op Operation, required []string, serve http.HandlerFun
 		if fault != nil && fault.RotateFirst {
 			_, _ = s.tenant.rotate()
 		}
-		limit, remaining, reset := s.limits.take(time.Now())
+		limit, remaining, reset, exceeded := s.limits.take(time.Now())
 		h := w.Header()
 		h.Set("X-RateLimit-Limit", strconv.Itoa(limit))
 		if fault != nil && !fault.AfterProcessing && fault.answers() {
 			s.serveFault(rec, *fault, reset, http.StatusOK)
+			return
+		}
+		if exceeded && required != nil {
+			// The Management API's own limit: nothing is carried out.
+			s.serveFault(rec, Fault{Status: http.StatusTooManyRequests}, reset, http.StatusOK)
 			return
 		}
 		h.Set("X-RateLimit-Remaining", strconv.Itoa(remaining))

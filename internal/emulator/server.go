@@ -42,7 +42,9 @@ type Options struct {
 	Clients []Client
 	// TokenTTL is the lifetime of issued access tokens (expires_in); 24h when zero.
 	TokenTTL time.Duration
-	// RateLimit is the X-RateLimit-Limit advertised per one-second window; 50 when zero.
+	// RateLimit is how many requests the tenant serves in one second
+	// (X-RateLimit-Limit); Management API requests beyond it are answered
+	// 429 until the next second, carrying nothing out. 50 when zero.
 	RateLimit int
 	// APIs the tenant lists; the Auth0 Management API alone when nil.
 	APIs []API

@@ -376,3 +376,31 @@ func TestRotationDayCountsTheLast24Hours(t *testing.T) {
 		t.Fatalf("the day holds two rotations again: %v, reset %s", err, limited.Reset)
 	}
 }
+
+func TestRateLimitIsEnforced(t *testing.T) {
+	s := start(t, Options{RateLimit: 2})
+	hc, token := client(t, s), "Bearer "+s.IssueToken(scopes.SigningKeys, time.Hour)
+	statuses := map[int]int{}
+	for range 6 {
+		req, _ := http.NewRequest(http.MethodGet, s.URL()+"/api/v2/keys/signing", nil)
+		req.Header.Set("Authorization", token)
+		resp, err := hc.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close()
+		statuses[resp.StatusCode]++
+		if resp.StatusCode == http.StatusTooManyRequests && (resp.Header.Get("X-RateLimit-Remaining") != "0" || resp.Header.Get("X-RateLimit-Reset") == "") {
+			t.Fatalf("a 429 without its rate-limit headers: %v", resp.Header)
+		}
+	}
+	// Six requests span at most two one-second windows of two each.
+	if statuses[http.StatusOK] > 4 || statuses[http.StatusTooManyRequests] < 2 {
+		t.Fatalf("answers over a limit of 2 a second: %v", statuses)
+	}
+	for _, r := range s.Requests() {
+		if r.Fault {
+			t.Fatalf("the tenant's own 429 was logged as an injected fault: %+v", r)
+		}
+	}
+}

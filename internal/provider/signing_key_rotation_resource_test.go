@@ -166,6 +166,33 @@ func TestRotation_thenRevokeItsPreviousKeyInOneApply(t *testing.T) {
 	})
 }
 
+// TestRotation_thenRevokeOnATenantAtItsRateLimit rotates and revokes on a
+// tenant that serves two Management API requests a second, as a free
+// tenant's burst soon runs out: the tenant's own 429s are waited for, and
+// it rotates once and revokes once.
+func TestRotation_thenRevokeOnATenantAtItsRateLimit(t *testing.T) {
+	srv := startTenant(t, emulator.Options{RateLimit: 2})
+	current, next := currentAndNext(t, srv)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: rotateThenRevoke(srv),
+			Check: func(*terraform.State) error {
+				limited := 0
+				for _, r := range srv.Requests() {
+					if r.Status == http.StatusTooManyRequests && !r.Fault {
+						limited++
+					}
+				}
+				if limited == 0 {
+					return fmt.Errorf("the tenant never ran into its rate limit: %v", srv.Requests())
+				}
+				return wantRotatedOnceAndRevoked(srv, current.KID, next.KID)
+			},
+		}},
+	})
+}
+
 func TestRotation_revocationWithGracePeriodOfAKeyTheSamePlanRetires(t *testing.T) {
 	srv := startTenant(t, emulator.Options{})
 	current := keyIn(t, srv, currentKey)
