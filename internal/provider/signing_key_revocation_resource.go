@@ -84,7 +84,8 @@ func (r *signingKeyRevocationResource) Schema(ctx context.Context, _ resource.Sc
 			"and refuses, before anything is sent, a kid that does not exist, the current key, the next key, and a key " +
 			"retired less than `grace_period` ago. The current key is accepted when a rotation in the same plan, on the same " +
 			"provider configuration, retires it (`kid = auth0keys_signing_key_rotation.NAME.previous_kid`): it is checked again " +
-			"after the rotation, right before the revoke call. A key that is already revoked is adopted into state. " +
+			"after the rotation, right before the revoke call. A revoke call whose answer is lost is settled by reading the " +
+			"key: a key Auth0 revoked is recorded. A key that is already revoked is adopted into state. " +
 			"Destroying the resource only removes it from state: a revocation cannot be undone. " +
 			"Requires the Management API scopes `read:signing_keys` and `update:signing_keys`.",
 		Attributes: map[string]schema.Attribute{
