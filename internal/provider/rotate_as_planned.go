@@ -91,7 +91,7 @@ func checkAsPlanned(ctx context.Context, client *management.Client, timeout stri
 	var diags diag.Diagnostics
 	notSent := "Nothing was sent"
 	if again {
-		notSent = "Auth0 refused the first rotate call without carrying it out (a rate limit or an expired token), and it was not sent again"
+		notSent = "Auth0 refused the rotate call without carrying it out (a rate limit or an expired token), and it was not sent again"
 	}
 	keys, err := client.ReadSigningKeys(ctx)
 	if err != nil {

@@ -640,7 +640,7 @@ func TestRotation_comparesAgainBeforeResendingARateLimitedRotate(t *testing.T) {
 			Config: acctest.ProviderBlock(srv) + rotation(),
 			ExpectError: acctest.Diagnostic("The tenant's signing keys changed since the plan",
 				"The plan rotates Auth0 tenant "+srv.Domain()+" from current key "+current.KID+" and next key "+next.KID+", but the tenant now has current key "+next.KID,
-				"Auth0 refused the first rotate call without carrying it out (a rate limit or an expired token), and it was not sent again: plan again"),
+				"Auth0 refused the rotate call without carrying it out (a rate limit or an expired token), and it was not sent again: plan again"),
 		}},
 	})
 	if err := wantCalls(srv, map[emulator.Operation]int{emulator.OpRotate: 1}); err != nil || srv.Rotations() != 1 {
