@@ -222,20 +222,8 @@ func (c *Client) send(ctx context.Context, req call, token string, out any) erro
 		client = c.notRepeatable
 	}
 	resp, err := client.Do(httpReq)
-	var stopped *checkFailed
-	if errors.As(err, &stopped) {
-		return stopped.err // the refused attempt carried nothing out
-	}
 	if err != nil {
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			err = fmt.Errorf("cannot %s: %w", req.operation, ctxErr)
-		} else {
-			err = fmt.Errorf("cannot %s on Auth0 tenant %s: %w", req.operation, c.domain, stripURLError(err))
-		}
-		if sent.Load() && !errors.Is(err, errInsecureRedirect) {
-			return &UncertainError{err: err}
-		}
-		return err
+		return c.sendError(ctx, req, err, sent.Load())
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswerSize+1))
@@ -255,6 +243,25 @@ func (c *Client) send(ctx context.Context, req call, token string, out any) erro
 		return &UncertainError{err: fmt.Errorf("cannot %s: Auth0 tenant %s sent an answer that is not the expected JSON: %w", req.operation, c.domain, err)}
 	}
 	return nil
+}
+
+// sendError is the error of a call that got no answer to read: the
+// check's own when it stopped a retry, and otherwise one whose outcome is
+// unknown when the last attempt was sent (a refused redirect aside).
+func (c *Client) sendError(ctx context.Context, req call, err error, sent bool) error {
+	var stopped *checkFailed
+	if errors.As(err, &stopped) {
+		return stopped.err // the refused attempt before it carried nothing out
+	}
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		err = fmt.Errorf("cannot %s: %w", req.operation, ctxErr)
+	} else {
+		err = fmt.Errorf("cannot %s on Auth0 tenant %s: %w", req.operation, c.domain, stripURLError(err))
+	}
+	if sent && !errors.Is(err, errInsecureRedirect) {
+		return &UncertainError{err: err}
+	}
+	return err
 }
 
 // sentKey holds, in a request's context, whether the current attempt was
