@@ -548,19 +548,28 @@ func TestRotateRateLimitedUntilTheRetriesRunOut(t *testing.T) {
 	}
 }
 
-// TestRotateChecksBeforeEveryAttempt rate limits a rotate call: its check
+// TestRotateChecksBeforeEveryAttempt refuses a rotate call without
+// carrying it out, with a 429 or a 401 for an expired token: its check
 // runs, with fresh reads, before the first attempt and again before the
 // call is sent again; a check that fails stops the call unsent.
 func TestRotateChecksBeforeEveryAttempt(t *testing.T) {
 	t.Parallel()
+	rateLimited := emulator.Fault{Op: emulator.OpRotate, Status: http.StatusTooManyRequests, ResetIn: time.Second}
+	expired := emulator.Fault{Op: emulator.OpRotate, Status: http.StatusUnauthorized, Message: emulator.ExpiredTokenMessage}
 	for name, tc := range map[string]struct {
+		fault      emulator.Fault
 		failSecond bool
 		rotations  int
-	}{"passing": {false, 1}, "failing the second time": {true, 0}} {
+	}{
+		"rate limited, passing":                  {rateLimited, false, 1},
+		"rate limited, failing the second time":  {rateLimited, true, 0},
+		"token expired, passing":                 {expired, false, 1},
+		"token expired, failing the second time": {expired, true, 0},
+	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			srv := acctest.StartEmulator(t, emulator.Options{})
-			srv.InjectFault(emulator.Fault{Op: emulator.OpRotate, Status: http.StatusTooManyRequests, ResetIn: time.Second})
+			srv.InjectFault(tc.fault)
 			client := newClient(t, srv)
 			stop := errors.New("the keys changed")
 			var checks int
