@@ -321,7 +321,6 @@ func stripURLError(err error) error {
 	return err
 }
 
-// userAgent names the provider on every request, the token's included.
 // errInsecureRedirect refuses a redirect away from HTTPS: the request,
 // its token included, would travel in the clear.
 var errInsecureRedirect = errors.New("refused to follow a redirect to a URL that is not https://")
@@ -337,6 +336,7 @@ func httpsRedirectsOnly(req *http.Request, via []*http.Request) error {
 	return nil
 }
 
+// userAgent names the provider on every request, the token's included.
 type userAgent struct {
 	value string
 	next  http.RoundTripper

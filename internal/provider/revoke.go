@@ -19,7 +19,7 @@ func revokeKey(ctx context.Context, client *management.Client, kid string, diags
 	if sendErr == nil || !management.OutcomeUnknown(sendErr) {
 		return sendErr
 	}
-	readCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), reconcileTimeout)
+	readCtx, cancel := settlingContext(ctx)
 	defer cancel()
 	key, err := client.GetSigningKey(readCtx, kid)
 	switch {

@@ -12,9 +12,16 @@ import (
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/management"
 )
 
-// reconcileTimeout bounds the read that finds out what a rotation with a
-// lost answer did; it runs even when the apply was cancelled.
+// reconcileTimeout bounds a read that finds out what a write whose answer
+// was lost did.
 const reconcileTimeout = 30 * time.Second
+
+// settlingContext is the context of a read that finds out what a write
+// whose answer was lost did: it runs even when the apply was cancelled, for
+// at most reconcileTimeout.
+func settlingContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), reconcileTimeout)
+}
 
 // plannedMoves are the keys a planned rotation moves: the current key it
 // retires (empty when the tenant had none) and the next key it makes
@@ -131,7 +138,7 @@ func rotationRoles(domain string, keys []management.SigningKey) (management.KeyR
 // next key and true when the rotation happened as planned; otherwise it
 // adds an error that says what the tenant shows.
 func reconcile(ctx context.Context, client *management.Client, moves plannedMoves, sendErr error, diags *diag.Diagnostics) (string, bool) {
-	readCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), reconcileTimeout)
+	readCtx, cancel := settlingContext(ctx)
 	defer cancel()
 	keys, err := client.ReadSigningKeys(readCtx)
 	if err != nil {
