@@ -102,21 +102,11 @@ func (s *Server) adminRoutes(mux *http.ServeMux) {
 		}
 		writeJSON(w, http.StatusOK, body)
 	})
-	mux.HandleFunc("PUT "+AdminPath+"/rotation-limit", func(w http.ResponseWriter, r *http.Request) {
-		var body struct {
-			PerDay int `json:"per_day"`
-		}
-		if err := json.NewDecoder(r.Body).Decode(&body); err != nil || body.PerDay < 0 {
-			adminError(w, "the body is not {\"per_day\": n} with n at least 0")
-			return
-		}
-		s.LimitRotationsPerDay(body.PerDay)
-		writeJSON(w, http.StatusOK, body)
-	})
 	mux.HandleFunc("GET "+AdminPath+"/state", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"keys": s.Keys(), "rotations": s.Rotations(), "revocations": s.Revocations()})
 	})
 	s.adminKeyRoutes(mux)
+	s.adminLimitRoutes(mux)
 }
 
 // adminKeyRoutes sets key dates and the gateway's key set.
@@ -155,4 +145,35 @@ func (s *Server) adminKeyRoutes(mux *http.ServeMux) {
 
 func adminError(w http.ResponseWriter, message string) {
 	apiError(w, http.StatusBadRequest, "Bad Request", message, "")
+}
+
+// adminLimitRoutes set the tenant's daily limit of rotations and its rate
+// limit.
+func (s *Server) adminLimitRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("PUT "+AdminPath+"/rotation-limit", func(w http.ResponseWriter, r *http.Request) {
+		var body struct {
+			PerDay int `json:"per_day"`
+		}
+		if err := json.NewDecoder(r.Body).Decode(&body); err != nil || body.PerDay < 0 {
+			adminError(w, "the body is not {\"per_day\": n} with n at least 0")
+			return
+		}
+		s.LimitRotationsPerDay(body.PerDay)
+		writeJSON(w, http.StatusOK, body)
+	})
+	mux.HandleFunc("PUT "+AdminPath+"/rate-limit", func(w http.ResponseWriter, r *http.Request) {
+		var body struct {
+			Burst     int     `json:"burst"`
+			PerSecond float64 `json:"per_second"`
+		}
+		if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+			adminError(w, "the body is not {\"burst\": n, \"per_second\": r}")
+			return
+		}
+		if err := s.SetRateLimit(RateLimit{Burst: body.Burst, PerSecond: body.PerSecond}); err != nil {
+			adminError(w, err.Error())
+			return
+		}
+		writeJSON(w, http.StatusOK, body)
+	})
 }

@@ -98,30 +98,3 @@ func (f *faultSet) next(op Operation) (*Fault, time.Duration) {
 	}
 	return nil, f.latency
 }
-
-// rateLimiter counts requests over one-second windows, for the
-// X-RateLimit-* headers and the tenant's limit.
-type rateLimiter struct {
-	mu     sync.Mutex
-	limit  int
-	window int64
-	used   int
-}
-
-func newRateLimiter(limit int) *rateLimiter { return &rateLimiter{limit: limit} }
-
-// take counts a request and returns the headers' values, and whether the
-// request is over the limit.
-func (r *rateLimiter) take(now time.Time) (limit, remaining int, reset int64, exceeded bool) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if sec := now.Unix(); sec != r.window {
-		r.window, r.used = sec, 0
-	}
-	r.used++
-	remaining = r.limit - r.used
-	if remaining < 0 {
-		remaining = 0
-	}
-	return r.limit, remaining, r.window + 1, r.used > r.limit
-}

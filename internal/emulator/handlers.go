@@ -81,20 +81,25 @@ func (s *Server) endpoint(op Operation, required []string, serve http.HandlerFun
 		if fault != nil && fault.RotateFirst {
 			_, _ = s.tenant.rotate()
 		}
-		limit, remaining, reset, exceeded := s.limits.take(time.Now())
+		// Management API requests count against the tenant's rate limit;
+		// the others only show it.
+		rate, exceeded := s.limits.peek(time.Now()), false
+		if required != nil {
+			rate, exceeded = s.limits.take(time.Now())
+		}
 		h := w.Header()
-		h.Set("X-RateLimit-Limit", strconv.Itoa(limit))
+		h.Set("X-RateLimit-Limit", strconv.Itoa(rate.limit))
 		if fault != nil && !fault.AfterProcessing && fault.answers() {
-			s.serveFault(rec, *fault, reset, http.StatusOK)
+			s.serveFault(rec, *fault, rate.reset, http.StatusOK)
 			return
 		}
-		if exceeded && required != nil {
+		if exceeded {
 			// The Management API's own limit: nothing is carried out.
-			s.serveFault(rec, Fault{Status: http.StatusTooManyRequests}, reset, http.StatusOK)
+			s.serveFault(rec, Fault{Status: http.StatusTooManyRequests}, rate.reset, http.StatusOK)
 			return
 		}
-		h.Set("X-RateLimit-Remaining", strconv.Itoa(remaining))
-		h.Set("X-RateLimit-Reset", strconv.FormatInt(reset, 10))
+		h.Set("X-RateLimit-Remaining", strconv.Itoa(rate.remaining))
+		h.Set("X-RateLimit-Reset", strconv.FormatInt(rate.reset, 10))
 		if required != nil && !s.authorize(rec, r, required) {
 			return
 		}
@@ -107,7 +112,7 @@ func (s *Server) endpoint(op Operation, required []string, serve http.HandlerFun
 		serve(done, r)
 		wait(r, fault.Delay)
 		if fault.answers() {
-			s.serveFault(rec, *fault, reset, done.status)
+			s.serveFault(rec, *fault, rate.reset, done.status)
 			return
 		}
 		done.replay(rec)

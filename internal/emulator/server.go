@@ -42,10 +42,11 @@ type Options struct {
 	Clients []Client
 	// TokenTTL is the lifetime of issued access tokens (expires_in); 24h when zero.
 	TokenTTL time.Duration
-	// RateLimit is how many requests the tenant serves in one second
-	// (X-RateLimit-Limit); Management API requests beyond it are answered
-	// 429 until the next second, carrying nothing out. 50 when zero.
-	RateLimit int
+	// RateLimit is the tenant's Management API rate limit; a request the
+	// bucket cannot serve is answered 429, carrying nothing out, with an
+	// X-RateLimit-Reset of when the bucket is full again. A burst of 50
+	// and 50 a second when zero.
+	RateLimit RateLimit
 	// APIs the tenant lists; the Auth0 Management API alone when nil.
 	APIs []API
 	// Applications the tenant lists.
@@ -69,7 +70,7 @@ type Server struct {
 	clients   []Client
 	tokenTTL  time.Duration
 	tokens    *tokenStore
-	limits    *rateLimiter
+	limits    *rateBucket
 	faults    *faultSet
 	log       *requestLog
 	done      chan struct{}
@@ -82,12 +83,12 @@ type Server struct {
 	gatewayJWKS []byte
 }
 
-// Start creates a tenant and serves it over HTTPS until Close.
-func Start(opts Options) (*Server, error) {
+// withDefaults fills in what opts leave out, and checks the rest.
+func (opts Options) withDefaults() (Options, error) {
 	if opts.CA == nil {
 		ca, err := NewCA()
 		if err != nil {
-			return nil, err
+			return opts, err
 		}
 		opts.CA = ca
 	}
@@ -95,7 +96,7 @@ func Start(opts Options) (*Server, error) {
 		opts.Addr = "127.0.0.1:0"
 	}
 	if err := requireLoopback(opts.Addr); err != nil {
-		return nil, err
+		return opts, err
 	}
 	if opts.Keys == nil {
 		opts.Keys = FreshTenant()
@@ -106,8 +107,17 @@ func Start(opts Options) (*Server, error) {
 	if opts.TokenTTL == 0 {
 		opts.TokenTTL = 24 * time.Hour
 	}
-	if opts.RateLimit == 0 {
-		opts.RateLimit = 50
+	if opts.RateLimit == (RateLimit{}) {
+		opts.RateLimit = RateLimit{Burst: 50, PerSecond: 50}
+	}
+	return opts, opts.RateLimit.validate()
+}
+
+// Start creates a tenant and serves it over HTTPS until Close.
+func Start(opts Options) (*Server, error) {
+	opts, err := opts.withDefaults()
+	if err != nil {
+		return nil, err
 	}
 	cert, err := opts.CA.ServerCertificate()
 	if err != nil {
@@ -124,7 +134,7 @@ func Start(opts Options) (*Server, error) {
 	}
 	s := &Server{
 		ca: opts.CA, listener: ln, tenant: t, clients: opts.Clients, tokenTTL: opts.TokenTTL,
-		tokens: newTokenStore(), limits: newRateLimiter(opts.RateLimit), faults: &faultSet{}, log: &requestLog{},
+		tokens: newTokenStore(), limits: newRateBucket(opts.RateLimit, time.Now()), faults: &faultSet{}, log: &requestLog{},
 		done: make(chan struct{}), apis: opts.APIs, applications: opts.Applications,
 	}
 	if s.apis == nil {
@@ -245,6 +255,16 @@ func (s *Server) LimitRotationsPerDay(n int) {
 	s.tenant.mu.Lock()
 	defer s.tenant.mu.Unlock()
 	s.tenant.rotationsPerDay = n
+}
+
+// SetRateLimit changes the tenant's Management API rate limit, starting
+// with a full bucket.
+func (s *Server) SetRateLimit(limit RateLimit) error {
+	if err := limit.validate(); err != nil {
+		return err
+	}
+	s.limits.set(limit, time.Now())
+	return nil
 }
 
 // MarkCurrentAsPrevious reproduces real tenants that mark the current key

@@ -184,18 +184,25 @@ func TestAClientLeavingDuringADelay(t *testing.T) {
 	}
 }
 
+// callAdmin sends a request to the admin endpoint; its body is closed
+// when the test ends.
+func callAdmin(t *testing.T, s *Server, method, path, body string) *http.Response {
+	t.Helper()
+	req, _ := http.NewRequest(method, s.URL()+AdminPath+path, strings.NewReader(body))
+	resp, err := client(t, s).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = resp.Body.Close() })
+	return resp
+}
+
 func TestAdminEndpoint(t *testing.T) {
 	s := start(t, Options{})
 	hc := client(t, s)
 	admin := func(method, path, body string) *http.Response {
 		t.Helper()
-		req, _ := http.NewRequest(method, s.URL()+AdminPath+path, strings.NewReader(body))
-		resp, err := hc.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = resp.Body.Close() })
-		return resp
+		return callAdmin(t, s, method, path, body)
 	}
 	if resp := admin(http.MethodPost, "/faults", `{"op": "list", "status": 503, "delay": "1ms", "times": 2}`); resp.StatusCode != http.StatusCreated {
 		t.Fatalf("injecting a fault: %d", resp.StatusCode)
@@ -312,13 +319,7 @@ func TestRotationsPerDay(t *testing.T) {
 		t.Fatal(err)
 	}
 	for body, want := range map[string]int{`{"per_day": -1}`: http.StatusBadRequest, `{"per_day": 2}`: http.StatusOK} {
-		req, _ := http.NewRequest(http.MethodPut, s.URL()+AdminPath+"/rotation-limit", strings.NewReader(body))
-		resp, err := hc.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_ = resp.Body.Close()
-		if resp.StatusCode != want {
+		if resp := callAdmin(t, s, http.MethodPut, "/rotation-limit", body); resp.StatusCode != want {
 			t.Fatalf("setting the limit to %s: %d, want %d", body, resp.StatusCode, want)
 		}
 	}
@@ -377,12 +378,84 @@ func TestRotationDayCountsTheLast24Hours(t *testing.T) {
 	}
 }
 
+// TestRateLimitIsEnforced drains a bucket that refills once in 1000
+// seconds: exactly its burst is served, the rest is refused without being
+// logged as a fault, and a request outside the Management API spends none.
 func TestRateLimitIsEnforced(t *testing.T) {
-	s := start(t, Options{RateLimit: 2})
+	s := start(t, Options{RateLimit: RateLimit{Burst: 3, PerSecond: 0.001}})
 	hc, token := client(t, s), "Bearer "+s.IssueToken(scopes.SigningKeys, time.Hour)
-	servedIn := map[string]int{} // by X-RateLimit-Reset: one count a one-second window
-	limited := 0
-	for range 20 {
+	get := func(path string) *http.Response {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, s.URL()+path, nil)
+		req.Header.Set("Authorization", token)
+		resp, err := hc.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close()
+		return resp
+	}
+	if resp := get("/.well-known/jwks.json"); resp.StatusCode != http.StatusOK || resp.Header.Get("X-RateLimit-Remaining") != "3" {
+		t.Fatalf("the JWKS: %d, remaining %q, want 200 and the full bucket of 3", resp.StatusCode, resp.Header.Get("X-RateLimit-Remaining"))
+	}
+	var remaining []string
+	for range 6 {
+		resp := get("/api/v2/keys/signing")
+		if resp.StatusCode == http.StatusTooManyRequests {
+			reset, _ := strconv.ParseInt(resp.Header.Get("X-RateLimit-Reset"), 10, 64)
+			if wait := time.Until(time.Unix(reset, 0)); wait < 2990*time.Second || wait > 3001*time.Second {
+				t.Fatalf("a 429 asks to wait %s, want the 3000 s until the bucket is full", wait)
+			}
+		}
+		remaining = append(remaining, fmt.Sprint(resp.StatusCode, " ", resp.Header.Get("X-RateLimit-Remaining")))
+	}
+	if got, want := strings.Join(remaining, ", "), "200 2, 200 1, 200 0, 429 0, 429 0, 429 0"; got != want {
+		t.Fatalf("answers and remaining: %s, want %s", got, want)
+	}
+	for _, r := range s.Requests() {
+		if r.Fault {
+			t.Fatalf("the tenant's own 429 was logged as an injected fault: %+v", r)
+		}
+	}
+}
+
+func TestRateBucket(t *testing.T) {
+	t0 := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	b := newRateBucket(FreeTenantRateLimit(), t0)
+	for i := range 10 {
+		if view, exceeded := b.take(t0); exceeded || view.remaining != 9-i || view.limit != 10 {
+			t.Fatalf("request %d of the burst: %+v, exceeded %v", i+1, view, exceeded)
+		}
+	}
+	if view, exceeded := b.take(t0); !exceeded || view.remaining != 0 || view.reset != t0.Add(5*time.Second).Unix() {
+		t.Fatalf("beyond the burst: %+v, exceeded %v; want refused until the bucket is full in 5s", view, exceeded)
+	}
+	if _, exceeded := b.take(t0.Add(400 * time.Millisecond)); !exceeded {
+		t.Fatal("served with 0.8 of a request in the bucket")
+	}
+	if view, exceeded := b.take(t0.Add(500 * time.Millisecond)); exceeded || view.remaining != 0 {
+		t.Fatalf("half a second refills one request: %+v, exceeded %v", view, exceeded)
+	}
+	if view := b.peek(t0.Add(time.Minute)); view.remaining != 10 || view.reset != t0.Add(time.Minute).Unix() {
+		t.Fatalf("a minute later the bucket is full and holds no more: %+v", view)
+	}
+	if view, _ := b.take(t0.Add(time.Minute + 250*time.Millisecond)); view.remaining != 9 || view.reset != t0.Add(time.Minute+time.Second).Unix() {
+		t.Fatalf("reset rounds up to the whole second: %+v", view)
+	}
+}
+
+func TestRateLimitSetAtTheAdminEndpoint(t *testing.T) {
+	s := start(t, Options{})
+	hc := client(t, s)
+	for body, want := range map[string]int{`{"burst": 0, "per_second": 2}`: http.StatusBadRequest, `{"burst": 10}`: http.StatusBadRequest,
+		`{"burst": 1, "per_second": 0.001}`: http.StatusOK} {
+		if resp := callAdmin(t, s, http.MethodPut, "/rate-limit", body); resp.StatusCode != want {
+			t.Fatalf("setting the rate limit to %s: %d, want %d", body, resp.StatusCode, want)
+		}
+	}
+	token := "Bearer " + s.IssueToken(scopes.SigningKeys, time.Hour)
+	var statuses []int
+	for range 2 {
 		req, _ := http.NewRequest(http.MethodGet, s.URL()+"/api/v2/keys/signing", nil)
 		req.Header.Set("Authorization", token)
 		resp, err := hc.Do(req)
@@ -390,29 +463,9 @@ func TestRateLimitIsEnforced(t *testing.T) {
 			t.Fatal(err)
 		}
 		_ = resp.Body.Close()
-		switch resp.StatusCode {
-		case http.StatusOK:
-			servedIn[resp.Header.Get("X-RateLimit-Reset")]++
-		case http.StatusTooManyRequests:
-			limited++
-			if resp.Header.Get("X-RateLimit-Remaining") != "0" || resp.Header.Get("X-RateLimit-Reset") == "" {
-				t.Fatalf("a 429 without its rate-limit headers: %v", resp.Header)
-			}
-		default:
-			t.Fatalf("answered %d", resp.StatusCode)
-		}
+		statuses = append(statuses, resp.StatusCode)
 	}
-	for reset, n := range servedIn {
-		if n > 2 {
-			t.Fatalf("%d requests served in the second before %s, over a limit of 2", n, reset)
-		}
-	}
-	if limited == 0 {
-		t.Fatal("twenty requests in a row were all served")
-	}
-	for _, r := range s.Requests() {
-		if r.Fault {
-			t.Fatalf("the tenant's own 429 was logged as an injected fault: %+v", r)
-		}
+	if statuses[0] != http.StatusOK || statuses[1] != http.StatusTooManyRequests {
+		t.Fatalf("two requests on a bucket of one: %v", statuses)
 	}
 }

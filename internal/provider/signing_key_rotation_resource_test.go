@@ -167,11 +167,11 @@ func TestRotation_thenRevokeItsPreviousKeyInOneApply(t *testing.T) {
 }
 
 // TestRotation_thenRevokeOnATenantAtItsRateLimit rotates and revokes on a
-// tenant that serves two Management API requests a second, as a free
-// tenant's burst soon runs out: the tenant's own 429s are waited for, and
-// it rotates once and revokes once.
+// tenant whose rate limit holds two Management API requests and refills
+// two a second, as a free tenant's does once its burst is spent: the
+// tenant's own 429s are waited for, and it rotates once and revokes once.
 func TestRotation_thenRevokeOnATenantAtItsRateLimit(t *testing.T) {
-	srv := startTenant(t, emulator.Options{RateLimit: 2})
+	srv := startTenant(t, emulator.Options{RateLimit: emulator.RateLimit{Burst: 2, PerSecond: 2}})
 	current, next := currentAndNext(t, srv)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
