@@ -68,13 +68,12 @@ func (r *signingKeyRotationPolicyResource) Schema(ctx context.Context, _ resourc
 		return schema.StringAttribute{Description: description, Computed: true}
 	}
 	resp.Schema = schema.Schema{
-		Description: "Rotates the tenant's application signing key on a schedule and revokes retired keys once no token they " +
-			"signed can still be live. Each plan names every act as known values (the key that becomes current, the key retired " +
-			"and every key revoked, with their fingerprints) and warns once per act; a plan with nothing due is empty. Creating " +
-			"the resource adopts the tenant and does only what is already due. A rotation is sent exactly once, as by " +
-			"`auth0keys_signing_key_rotation`. One rotation per tenant and plan. Requires `read:signing_keys`, and " +
-			"`create:signing_keys` and `update:signing_keys` to act; `revoke_after = \"auto\"` also needs `read:resource_servers` " +
-			"and `read:clients`.",
+		Description: "Rotates the tenant's application signing key on a schedule and revokes retired keys once no token they signed can still be live. Each plan " +
+			"names every act as known values (the key that becomes current, the key retired and every key revoked, with their fingerprints) and warns " +
+			"once per act; a plan with nothing due is empty. What is due is decided as of the refresh that read the tenant's keys, so applying the plan " +
+			"later does what it names and nothing more. Creating the resource adopts the tenant and does only what is already due. A rotation is sent " +
+			"exactly once, as by `auth0keys_signing_key_rotation`. One rotation per tenant and plan. Requires `read:signing_keys`, and " +
+			"`create:signing_keys` and `update:signing_keys` to act; `revoke_after = \"auto\"` also needs `read:resource_servers` and `read:clients`.",
 		Attributes: map[string]schema.Attribute{
 			"id": computed("The tenant's domain."),
 			"rotate_after": schema.StringAttribute{
@@ -143,18 +142,23 @@ func (r *signingKeyRotationPolicyResource) ModifyPlan(ctx context.Context, req r
 	}
 	ctx, cancel := bounded(ctx, plan.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
 	defer cancel()
-	sched, ok := r.scheduleForPlan(ctx, client, req.State.Raw.IsNull(), &state, &resp.Diagnostics)
+	create := req.State.Raw.IsNull()
+	sched, ok := r.scheduleForPlan(ctx, client, create, &state, &resp.Diagnostics)
 	if !ok {
 		return
 	}
+	now := time.Now()
+	if !create {
+		now = keysReadAt(ctx, req.Private, &resp.Diagnostics)
+	}
 	plan.ID = types.StringValue(client.Domain())
 	plan.FirstSeenCurrent = state.FirstSeenCurrent
-	revokeAfter, ok := r.effectiveRevokeAfter(ctx, client, &plan, state, sched, req.State.Raw.IsNull(), &resp.Diagnostics)
+	revokeAfter, ok := r.effectiveRevokeAfter(ctx, client, &plan, state, sched, now, create, &resp.Diagnostics)
 	if !ok {
 		return
 	}
 	rotateAfter, _ := time.ParseDuration(plan.RotateAfter.ValueString())
-	due := sched.plan(time.Now(), rotateAfter, revokeAfter)
+	due := sched.plan(now, rotateAfter, revokeAfter)
 	switch {
 	case due:
 		resp.Diagnostics.Append(r.checkActs(ctx, client, plan, sched)...)
@@ -162,7 +166,7 @@ func (r *signingKeyRotationPolicyResource) ModifyPlan(ctx context.Context, req r
 			resp.Diagnostics.AddWarning("This plan changes the tenant's signing keys", act)
 		}
 		resp.Diagnostics.Append(plan.record(sched, rotateAfter)...)
-	case req.State.Raw.IsNull():
+	case create:
 		resp.Diagnostics.Append(plan.record(sched, rotateAfter)...)
 	default:
 		// Nothing due: the state speaks for the tenant, as its refresh
@@ -207,10 +211,10 @@ func (r *signingKeyRotationPolicyResource) scheduleForPlan(ctx context.Context, 
 
 // effectiveRevokeAfter resolves revoke_after: negative when the policy
 // never revokes. "auto" reads the tenant's token lifetimes when the policy
-// is created and whenever a decision depends on them, and keeps them in
-// state otherwise.
+// is created and whenever a decision at now depends on them, and keeps
+// them in state otherwise.
 func (r *signingKeyRotationPolicyResource) effectiveRevokeAfter(ctx context.Context, client *management.Client, plan *rotationPolicyModel,
-	state rotationPolicyModel, sched schedule, create bool, diags *diag.Diagnostics,
+	state rotationPolicyModel, sched schedule, now time.Time, create bool, diags *diag.Diagnostics,
 ) (time.Duration, bool) {
 	switch v := plan.RevokeAfter.ValueString(); {
 	case plan.RevokeAfter.IsNull():
@@ -220,7 +224,7 @@ func (r *signingKeyRotationPolicyResource) effectiveRevokeAfter(ctx context.Cont
 		d, _ := time.ParseDuration(v)
 		plan.EffectiveRevokeAfter, plan.RevokeAfterSource = types.StringValue(d.String()), types.StringValue("revoke_after")
 		return d, true
-	case !create && !sched.needsLifetime(time.Now()) && state.RevokeAfterSource.ValueString() != "revoke_after" && !state.EffectiveRevokeAfter.IsNull():
+	case !create && !sched.needsLifetime(now) && state.RevokeAfterSource.ValueString() != "revoke_after" && !state.EffectiveRevokeAfter.IsNull():
 		plan.EffectiveRevokeAfter, plan.RevokeAfterSource = state.EffectiveRevokeAfter, state.RevokeAfterSource
 		d, _ := time.ParseDuration(state.EffectiveRevokeAfter.ValueString())
 		return d, true
@@ -397,19 +401,23 @@ func (r *signingKeyRotationPolicyResource) Read(ctx context.Context, req resourc
 	if err := management.CheckList(keys); err != nil {
 		resp.Diagnostics.AddWarning("The tenant's key list is inconsistent", fmt.Sprintf("Auth0 tenant %s: %s. The policy acts on nothing until it is consistent again.", client.Domain(), err))
 	}
-	sched, seen := scheduleOf(keys, state.firstSeen(), time.Now())
+	readAt := time.Now()
+	sched, seen := scheduleOf(keys, state.firstSeen(), readAt)
 	state.FirstSeenCurrent = firstSeenValue(seen)
 	rotateAfter, _ := time.ParseDuration(state.RotateAfter.ValueString())
 	resp.Diagnostics.Append(state.record(sched, rotateAfter)...)
+	resp.Diagnostics.Append(setKeysReadAt(ctx, resp.Private, readAt)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 
 func (r *signingKeyRotationPolicyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	r.apply(ctx, req.Plan, &resp.State, false, &resp.Diagnostics)
+	resp.Diagnostics.Append(setKeysReadAt(ctx, resp.Private, time.Now())...)
 }
 
 func (r *signingKeyRotationPolicyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	r.apply(ctx, req.Plan, &resp.State, true, &resp.Diagnostics)
+	resp.Diagnostics.Append(setKeysReadAt(ctx, resp.Private, time.Now())...)
 }
 
 // apply carries out a plan within the create or update timeout and records

@@ -3,6 +3,7 @@ package provider_test
 import (
 	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -310,4 +311,48 @@ func TestRotationPolicy_aFailedRevocationIsProposedAgainAlone(t *testing.T) {
 			},
 		},
 	})
+}
+
+// TestRotationPolicy_savedPlanDoesWhatItNamed applies a reviewed plan
+// after a second key's revocation became due: the apply revokes the key
+// the plan named and no other, and the next plan proposes the second.
+func TestRotationPolicy_savedPlanDoesWhatItNamed(t *testing.T) {
+	parallelAcceptanceTest(t)
+	srv := startTenantWithHistory(t)
+	named := keyIn(t, srv, previousKey) // retired ten days ago
+	current := keyIn(t, srv, currentKey)
+	config := acctest.ProviderBlock(srv) + "variable \"revoke_after\" {\n  default = null\n}\n" +
+		policy(`rotate_after = "2160h"`, `revoke_after = var.revoke_after`)
+	cli := acctest.ProviderCLI(t, config)
+	if _, err := cli.Apply(); err != nil { // a policy that never revokes
+		t.Fatal(err)
+	}
+	// The current key is retired too: it becomes a previous key whose
+	// revocation is due with revoke_after = "1h" a few seconds from now.
+	retiredAt := time.Now().Add(-time.Hour + 4*time.Second).Truncate(time.Second)
+	if _, err := srv.Rotate(); err != nil {
+		t.Fatal(err)
+	}
+	if !srv.SetKeyDates(current.KID, time.Now().Add(-10*24*time.Hour), retiredAt) {
+		t.Fatal("no current key to date")
+	}
+	revokes := func(k emulator.Key) *regexp.Regexp {
+		return acctest.Diagnostic("Signing key " + k.KID + " (fingerprint " + k.Fingerprint + ") of Auth0 tenant " + srv.Domain() + " is revoked")
+	}
+	out, err := cli.Plan(tfexec.Out("reviewed.tfplan"), tfexec.Var("revoke_after=1h"))
+	if err != nil || !revokes(named).MatchString(out) || revokes(current).MatchString(out) {
+		t.Fatalf("the plan (err %v) must revoke %s alone, not %s, which is not due yet:\n%s", err, named.KID, current.KID, out)
+	}
+	time.Sleep(time.Until(retiredAt.Add(time.Hour + time.Second)))
+	srv.ResetRequests()
+	if out, err := cli.Apply(tfexec.DirOrPlan("reviewed.tfplan")); err != nil {
+		t.Fatalf("the reviewed plan did not apply once a second key was due:\n%s", out)
+	}
+	if k, _ := srv.Key(named.KID); !k.Revoked || srv.Count(emulator.OpRevoke) != 1 || srv.Revocations() != 1 {
+		t.Fatalf("the apply sent %d revoke calls (%d revocations); want %s alone revoked", srv.Count(emulator.OpRevoke), srv.Revocations(), named.KID)
+	}
+	out, err = cli.Plan(tfexec.Var("revoke_after=1h"))
+	if err != nil || !revokes(current).MatchString(out) {
+		t.Fatalf("the next plan (err %v) must propose revoking %s:\n%s", err, current.KID, out)
+	}
 }

@@ -1,0 +1,54 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+)
+
+// keysReadAtKey holds, in a rotation policy's private state, when the
+// tenant's keys its state records were read: by the refresh, or by the
+// apply that wrote them. A plan decides what is due as of then, so that
+// the apply's final plan, made later from the same state, names the same
+// acts as the plan that was reviewed.
+const keysReadAtKey = "keys_read_at"
+
+// privateReader and privateWriter are the framework's private state, as
+// plan requests and read, create and update responses give it.
+type (
+	privateReader interface {
+		GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+	}
+	privateWriter interface {
+		SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+	}
+)
+
+// setKeysReadAt records when the keys in the state were read.
+func setKeysReadAt(ctx context.Context, private privateWriter, at time.Time) diag.Diagnostics {
+	value, err := json.Marshal(at.UTC().Format(time.RFC3339Nano))
+	if err != nil {
+		var diags diag.Diagnostics
+		diags.AddError("Cannot record when the keys were read", err.Error())
+		return diags
+	}
+	return private.SetKey(ctx, keysReadAtKey, value)
+}
+
+// keysReadAt is when the keys in the state were read; now for a state
+// that does not say, as one written before the provider recorded it.
+func keysReadAt(ctx context.Context, private privateReader, diags *diag.Diagnostics) time.Time {
+	value, problems := private.GetKey(ctx, keysReadAtKey)
+	diags.Append(problems...)
+	var at string
+	if len(value) == 0 || json.Unmarshal(value, &at) != nil {
+		return time.Now()
+	}
+	t, err := time.Parse(time.RFC3339Nano, at)
+	if err != nil {
+		return time.Now()
+	}
+	return t
+}
