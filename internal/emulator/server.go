@@ -44,8 +44,8 @@ type Options struct {
 	TokenTTL time.Duration
 	// RateLimit is the tenant's Management API rate limit; a request the
 	// bucket cannot serve is answered 429, carrying nothing out, with an
-	// X-RateLimit-Reset of when the bucket is full again. A burst of 50
-	// and 50 a second when zero.
+	// X-RateLimit-Reset of when the bucket is full again. An enterprise
+	// tenant's when zero: a burst of 50 and 16 a second.
 	RateLimit RateLimit
 	// APIs the tenant lists; the Auth0 Management API alone when nil.
 	APIs []API
@@ -108,7 +108,7 @@ func (opts Options) withDefaults() (Options, error) {
 		opts.TokenTTL = 24 * time.Hour
 	}
 	if opts.RateLimit == (RateLimit{}) {
-		opts.RateLimit = RateLimit{Burst: 50, PerSecond: 50}
+		opts.RateLimit = RateLimit{Burst: 50, PerSecond: 16}
 	}
 	return opts, opts.RateLimit.validate()
 }
