@@ -93,7 +93,7 @@ var RequestWorkloads = []Workload{
 	{Name: "quiet plan of a rotation policy", AfterApply: true, Config: func([]emulator.Key) string {
 		return rotationPolicy("2160h", "720h")
 	}},
-	{Name: "due plan of a policy, auto, 1000 apps, 50 APIs, +100 ms", Tenant: largeTenant, Latency: 100 * time.Millisecond,
+	{Name: "due plan of a policy, auto, 1000 apps, 50 APIs, +100 ms", Tenant: LargeTenant, Latency: 100 * time.Millisecond,
 		Config: func([]emulator.Key) string { return rotationPolicy("24h", "auto") }},
 }
 
@@ -101,9 +101,9 @@ func rotationPolicy(rotateAfter, revokeAfter string) string {
 	return fmt.Sprintf("resource \"auth0keys_signing_key_rotation_policy\" \"p\" {\n  rotate_after = %q\n  revoke_after = %q\n}\n", rotateAfter, revokeAfter)
 }
 
-// largeTenant has a history, 1,000 applications and 50 APIs, and a client
+// LargeTenant has a history, 1,000 applications and 50 APIs, and a client
 // that may read them.
-func largeTenant() emulator.Options {
+func LargeTenant() emulator.Options {
 	opts := emulator.Options{Keys: emulator.TenantWithHistory()}
 	for i := range 1000 {
 		opts.Applications = append(opts.Applications, emulator.Application{ClientID: fmt.Sprintf("app%04d", i), Name: fmt.Sprintf("app %d", i)})

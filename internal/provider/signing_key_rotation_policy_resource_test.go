@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/acctest"
+	"github.com/auth0keys/terraform-provider-auth0keys/internal/devenv"
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/emulator"
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/scopes"
 )
@@ -354,5 +355,34 @@ func TestRotationPolicy_savedPlanDoesWhatItNamed(t *testing.T) {
 	out, err = cli.Plan(tfexec.Var("revoke_after=1h"))
 	if err != nil || !revokes(current).MatchString(out) {
 		t.Fatalf("the next plan (err %v) must propose revoking %s:\n%s", err, current.KID, out)
+	}
+}
+
+// TestRotationPolicy_freeTenantWithManyApplications applies a due policy
+// with revoke_after = "auto" on a free tenant (a burst of 10, 2 requests a
+// second) with 1,000 applications and 50 APIs: the plan and the apply
+// read them page by page, run into the tenant's rate limit, wait it out,
+// and rotate once and revoke once.
+func TestRotationPolicy_freeTenantWithManyApplications(t *testing.T) {
+	parallelAcceptanceTest(t)
+	opts := devenv.LargeTenant()
+	opts.RateLimit = emulator.FreeTenantRateLimit()
+	srv := startTenant(t, opts)
+	prev := keyIn(t, srv, previousKey)
+	cli := acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+policy(`rotate_after = "24h"`, `revoke_after = "auto"`))
+	if out, err := cli.Apply(); err != nil {
+		t.Fatalf("the apply failed on a free tenant:\n%s", out)
+	}
+	limited := 0
+	for _, r := range srv.Requests() {
+		if r.Status == http.StatusTooManyRequests && !r.Fault {
+			limited++
+		}
+	}
+	if limited == 0 {
+		t.Fatalf("the tenant never ran into its rate limit in %d requests", len(srv.Requests()))
+	}
+	if k, _ := srv.Key(prev.KID); srv.Rotations() != 1 || srv.Revocations() != 1 || !k.Revoked {
+		t.Fatalf("%d rotations and %d revocations (%s revoked: %v); want one each", srv.Rotations(), srv.Revocations(), prev.KID, k.Revoked)
 	}
 }
