@@ -329,8 +329,9 @@ func TestRotationPolicy_savedPlanDoesWhatItNamed(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The current key is retired too: it becomes a previous key whose
-	// revocation is due with revoke_after = "1h" a few seconds from now.
-	retiredAt := time.Now().Add(-time.Hour + 4*time.Second).Truncate(time.Second)
+	// revocation is due with revoke_after = "1h" 12 seconds from now,
+	// time enough for the plan's refresh on a loaded machine.
+	retiredAt := time.Now().Add(-time.Hour + 12*time.Second).Truncate(time.Second)
 	if _, err := srv.Rotate(); err != nil {
 		t.Fatal(err)
 	}
