@@ -35,6 +35,15 @@ func parallelAcceptanceTest(t *testing.T) {
 	t.Parallel()
 }
 
+// soloAcceptanceTest is for tests that count the requests reads share:
+// reads share one only when they start together, which a machine busy
+// with the parallel tests can delay. Go runs such a test before the
+// package's parallel tests start.
+func soloAcceptanceTest(t *testing.T) {
+	t.Helper()
+	skipUnlessAcceptance(t)
+}
+
 // startTenant starts a tenant for an acceptance test. Without TF_ACC it
 // skips the test first, so that a run without the CLI makes no keys for
 // tests it does not run.
@@ -45,7 +54,7 @@ func startTenant(t *testing.T, opts emulator.Options) *emulator.Server {
 }
 
 func TestPlan_oneTokenAndOneListForManyReads(t *testing.T) {
-	parallelAcceptanceTest(t)
+	soloAcceptanceTest(t)
 	srv := startTenantWithHistory(t)
 	var config strings.Builder
 	config.WriteString(acctest.ProviderBlock(srv))
@@ -119,7 +128,7 @@ func TestPlan_traceLogsHoldNoSecrets(t *testing.T) {
 // TestRequests holds what each workload may cost the tenant; make bench
 // prints the same workloads' counts.
 func TestRequests(t *testing.T) {
-	parallelAcceptanceTest(t)
+	soloAcceptanceTest(t)
 	revokes := func(srv *emulator.Server, n int) error {
 		if got := srv.Revocations(); got != n {
 			return fmt.Errorf("the tenant revoked %d keys, want %d", got, n)
@@ -163,7 +172,6 @@ func TestRequests(t *testing.T) {
 	terraform, cliConfig := acctest.LocalBuild(t)
 	for _, w := range devenv.RequestWorkloads {
 		t.Run(w.Name, func(t *testing.T) {
-			t.Parallel()
 			srv, _, err := w.Run(terraform, cliConfig, t.TempDir())
 			if err != nil {
 				t.Fatal(err)
