@@ -98,6 +98,7 @@ func (s *Server) endpoint(op Operation, required []string, serve http.HandlerFun
 			s.serveFault(rec, Fault{Status: http.StatusTooManyRequests}, rate.reset, http.StatusOK)
 			return
 		}
+		entry.EmptiedBucket = required != nil && rate.remaining == 0
 		h.Set("X-RateLimit-Remaining", strconv.Itoa(rate.remaining))
 		h.Set("X-RateLimit-Reset", strconv.FormatInt(rate.reset, 10))
 		if required != nil && !s.authorize(rec, r, required) {

@@ -422,6 +422,9 @@ type Request struct {
 	Done time.Time
 	// Fault is true when an injected fault answered.
 	Fault bool
+	// EmptiedBucket is true for a Management API request that the tenant's
+	// rate limit served with its last request left.
+	EmptiedBucket bool
 	// UserAgent as received.
 	UserAgent string
 }

@@ -412,10 +412,17 @@ func TestRateLimitIsEnforced(t *testing.T) {
 	if got, want := strings.Join(remaining, ", "), "200 2, 200 1, 200 0, 429 0, 429 0, 429 0"; got != want {
 		t.Fatalf("answers and remaining: %s, want %s", got, want)
 	}
+	var emptied []string // the log holds answers as they end, not always in the order sent
 	for _, r := range s.Requests() {
 		if r.Fault {
 			t.Fatalf("the tenant's own 429 was logged as an injected fault: %+v", r)
 		}
+		if r.EmptiedBucket {
+			emptied = append(emptied, fmt.Sprint(r.Op, " ", r.Status))
+		}
+	}
+	if fmt.Sprint(emptied) != "[list 200]" {
+		t.Fatalf("requests logged as emptying the bucket: %v, want the third list alone", emptied)
 	}
 }
 
