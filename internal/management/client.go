@@ -105,7 +105,8 @@ func New(cfg Config) (*Client, error) {
 		}
 		transport.TLSClientConfig = &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
 	}
-	httpClient := &http.Client{Transport: userAgent{cfg.UserAgent, transport}, Timeout: 60 * time.Second, CheckRedirect: httpsRedirectsOnly}
+	paced := pacedReads{host: cfg.Domain, pacer: &readPacer{}, next: transport}
+	httpClient := &http.Client{Transport: userAgent{cfg.UserAgent, paced}, Timeout: 60 * time.Second, CheckRedirect: httpsRedirectsOnly}
 	c.repeatable = c.retryingClient(httpClient, cfg, true)
 	c.notRepeatable = c.retryingClient(httpClient, cfg, false)
 

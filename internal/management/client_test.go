@@ -741,3 +741,33 @@ func TestFetchJWKS(t *testing.T) {
 		}
 	}
 }
+
+// TestPageReadsWaitForTheBucket reads 3,000 applications, 30 pages, nine
+// at a time, from a tenant whose bucket holds 10 requests, with one retry
+// allowed: reads that find the bucket empty, as the tenant's last answers
+// reported it, wait for it to refill instead of spending their retry on a
+// 429.
+func TestPageReadsWaitForTheBucket(t *testing.T) {
+	t.Parallel()
+	var apps []emulator.Application
+	for i := range 3000 {
+		apps = append(apps, emulator.Application{ClientID: fmt.Sprintf("app%04d", i), Name: "app"})
+	}
+	reader := emulator.Client{ID: "lister", Secret: "lister-secret", Scopes: []string{scopes.ReadClients}}
+	srv := acctest.StartEmulator(t, emulator.Options{Applications: apps, Clients: []emulator.Client{reader},
+		RateLimit: emulator.RateLimit{Burst: 10, PerSecond: 40}})
+	client := newClient(t, srv, func(c *management.Config) { c.ClientID, c.ClientSecret, c.MaxRetries = reader.ID, reader.Secret, 1 })
+	got, err := client.ListApplications(context.Background())
+	if err != nil || len(got) != 3000 {
+		t.Fatalf("%d applications: %v", len(got), err)
+	}
+	limited := 0
+	for _, r := range srv.Requests() {
+		if r.Status == http.StatusTooManyRequests {
+			limited++
+		}
+	}
+	if limited > 0 {
+		t.Fatalf("%d reads were refused with a 429 (%d requests in all)", limited, len(srv.Requests()))
+	}
+}

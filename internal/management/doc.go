@@ -6,9 +6,10 @@
 // HTTPS only, redirects included; authenticates with client credentials (a
 // secret, or a Private Key JWT assertion signed afresh for every attempt)
 // or a static token, and renews a refused token once; retries what is safe
-// to retry (a rotation only after a 429, checked again by the caller
-// first) within the caller's deadline; tells a write whose outcome is
-// unknown (OutcomeUnknown) from one that was refused; checks a key list
+// to retry (a rotation only after a 429, checked again by the caller first)
+// within the caller's deadline; holds reads back while the tenant's
+// rate-limit headers say its bucket is empty; tells a write whose outcome
+// is unknown (OutcomeUnknown) from one that was refused; checks a key list
 // before a write trusts it (CheckList); turns Auth0's error bodies into
 // errors that say what to fix; and lets concurrent readers share one list
 // request. It knows nothing of Terraform.
