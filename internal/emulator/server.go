@@ -342,7 +342,9 @@ func (s *Server) InjectFault(f Fault) { s.faults.add(f) }
 // SetLatency delays every response by d.
 func (s *Server) SetLatency(d time.Duration) { s.faults.setLatency(d) }
 
-// Requests returns the request log.
+// Requests returns the request log in the order the requests arrived. (A
+// request is logged when its answer ends, and under load one answer may
+// end after the next request's.)
 func (s *Server) Requests() []Request { return s.log.all() }
 
 // Count returns how many requests reached the operation.
@@ -443,7 +445,9 @@ func (l *requestLog) add(r Request) {
 func (l *requestLog) all() []Request {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return append([]Request(nil), l.entries...)
+	entries := append([]Request(nil), l.entries...)
+	sort.SliceStable(entries, func(i, j int) bool { return entries[i].At.Before(entries[j].At) })
+	return entries
 }
 
 func (l *requestLog) count(op Operation) int {

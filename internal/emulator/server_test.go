@@ -412,17 +412,17 @@ func TestRateLimitIsEnforced(t *testing.T) {
 	if got, want := strings.Join(remaining, ", "), "200 2, 200 1, 200 0, 429 0, 429 0, 429 0"; got != want {
 		t.Fatalf("answers and remaining: %s, want %s", got, want)
 	}
-	var emptied []string // the log holds answers as they end, not always in the order sent
-	for _, r := range s.Requests() {
+	var emptied []int
+	for i, r := range s.Requests() {
 		if r.Fault {
 			t.Fatalf("the tenant's own 429 was logged as an injected fault: %+v", r)
 		}
 		if r.EmptiedBucket {
-			emptied = append(emptied, fmt.Sprint(r.Op, " ", r.Status))
+			emptied = append(emptied, i)
 		}
 	}
-	if fmt.Sprint(emptied) != "[list 200]" {
-		t.Fatalf("requests logged as emptying the bucket: %v, want the third list alone", emptied)
+	if fmt.Sprint(emptied) != "[3]" {
+		t.Fatalf("requests logged as emptying the bucket: %v, want [3], the third list", emptied)
 	}
 }
 
@@ -474,5 +474,17 @@ func TestRateLimitSetAtTheAdminEndpoint(t *testing.T) {
 	}
 	if statuses[0] != http.StatusOK || statuses[1] != http.StatusTooManyRequests {
 		t.Fatalf("two requests on a bucket of one: %v", statuses)
+	}
+}
+
+// TestRequestLogIsInArrivalOrder logs a request whose answer ended after
+// the next one's: the log lists them as they arrived.
+func TestRequestLogIsInArrivalOrder(t *testing.T) {
+	t0 := time.Now()
+	l := &requestLog{}
+	l.add(Request{Op: OpRevoke, At: t0.Add(time.Millisecond), Done: t0.Add(2 * time.Millisecond)})
+	l.add(Request{Op: OpList, At: t0, Done: t0.Add(3 * time.Millisecond)})
+	if got := l.all(); got[0].Op != OpList || got[1].Op != OpRevoke {
+		t.Fatalf("the log lists %s then %s, want list then revoke", got[0].Op, got[1].Op)
 	}
 }
