@@ -28,7 +28,7 @@ type (
 
 // setKeysReadAt records when the keys in the state were read.
 func setKeysReadAt(ctx context.Context, private privateWriter, at time.Time) diag.Diagnostics {
-	value, err := json.Marshal(at.UTC().Format(time.RFC3339Nano))
+	value, err := json.Marshal(at.UTC())
 	if err != nil {
 		var diags diag.Diagnostics
 		diags.AddError("Cannot record when the keys were read", err.Error())
@@ -42,13 +42,9 @@ func setKeysReadAt(ctx context.Context, private privateWriter, at time.Time) dia
 func keysReadAt(ctx context.Context, private privateReader, diags *diag.Diagnostics) time.Time {
 	value, problems := private.GetKey(ctx, keysReadAtKey)
 	diags.Append(problems...)
-	var at string
+	var at time.Time
 	if len(value) == 0 || json.Unmarshal(value, &at) != nil {
 		return time.Now()
 	}
-	t, err := time.Parse(time.RFC3339Nano, at)
-	if err != nil {
-		return time.Now()
-	}
-	return t
+	return at
 }
