@@ -83,9 +83,12 @@ func (s *Server) endpoint(op Operation, required []string, serve http.HandlerFun
 		}
 		// Management API requests count against the tenant's rate limit;
 		// the others only show it.
-		rate, exceeded := s.limits.peek(time.Now()), false
+		var rate rateView
+		exceeded := false
 		if required != nil {
 			rate, exceeded = s.limits.take(time.Now())
+		} else {
+			rate = s.limits.peek(time.Now())
 		}
 		h := w.Header()
 		h.Set("X-RateLimit-Limit", strconv.Itoa(rate.limit))

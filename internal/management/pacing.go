@@ -46,13 +46,12 @@ func (p *readPacer) wait(ctx context.Context) error {
 			return nil
 		}
 		full := p.full
-		p.mu.Unlock()
 		if deadline, ok := ctx.Deadline(); ok && deadline.Before(full) {
-			p.mu.Lock()
 			p.inFlight++
 			p.mu.Unlock()
 			return nil
 		}
+		p.mu.Unlock()
 		timer := time.NewTimer(time.Until(full))
 		select {
 		case <-timer.C:
@@ -77,8 +76,8 @@ func (p *readPacer) done() {
 func (p *readPacer) observe(resp *http.Response) {
 	limit, errLimit := strconv.Atoi(resp.Header.Get("X-RateLimit-Limit"))
 	remaining, errRemaining := strconv.Atoi(resp.Header.Get("X-RateLimit-Remaining"))
-	reset, errReset := strconv.ParseInt(resp.Header.Get("X-RateLimit-Reset"), 10, 64)
-	if errLimit != nil || errRemaining != nil || errReset != nil || limit < 1 {
+	full, resetKnown := rateLimitReset(resp.Header, time.Now())
+	if errLimit != nil || errRemaining != nil || !resetKnown || limit < 1 {
 		return
 	}
 	p.mu.Lock()
@@ -89,7 +88,7 @@ func (p *readPacer) observe(resp *http.Response) {
 	if !p.known || remaining < p.remaining {
 		p.remaining = remaining
 	}
-	if full := time.Unix(reset, 0); full.After(p.full) {
+	if full.After(p.full) {
 		p.full = full
 	}
 	p.known, p.limit = true, limit
