@@ -186,7 +186,7 @@ func (c *Client) do(ctx context.Context, req call, out any) error {
 		if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusUnauthorized {
 			return err
 		}
-		apiErr.Credential, apiErr.FreshToken = c.auth.credential(), fresh || renewed
+		apiErr.Credential = c.auth.credential()
 		if renewed || (fresh && !apiErr.expired()) || !c.auth.forget(token) {
 			return err
 		}

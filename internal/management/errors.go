@@ -29,10 +29,8 @@ type APIError struct {
 	// BeyondDeadline is true on a 429 whose reset comes after the
 	// deadline of the call's context, so it was not waited for.
 	BeyondDeadline bool
-	// Credential names the credential a 401 refused (never its value),
-	// and FreshToken says whether the token was fetched for this call.
+	// Credential names the credential a 401 refused (never its value).
 	Credential string
-	FreshToken bool
 }
 
 func (e *APIError) Error() string {
