@@ -66,8 +66,10 @@ type Client struct {
 	repeatable    *retryablehttp.Client
 	notRepeatable *retryablehttp.Client
 	auth          tokenSource
-	// lists lets concurrent readers share one list request.
-	lists singleflight.Group
+	// lists lets concurrent readers share one list request, sent
+	// listGather after the first of them asked.
+	lists      singleflight.Group
+	listGather time.Duration
 }
 
 // New checks the configuration and returns a client. It sends nothing: the
@@ -89,9 +91,10 @@ func New(cfg Config) (*Client, error) {
 		cfg.Log = func(context.Context, string, map[string]any) {}
 	}
 	c := &Client{
-		domain:  cfg.Domain,
-		baseURL: "https://" + cfg.Domain,
-		log:     cfg.Log,
+		domain:     cfg.Domain,
+		baseURL:    "https://" + cfg.Domain,
+		log:        cfg.Log,
+		listGather: listGatherWindow,
 	}
 	transport := cleanhttp.DefaultPooledTransport()
 	transport.ForceAttemptHTTP2 = true
@@ -176,12 +179,18 @@ const maxAnswerSize = 8 << 20
 // tenant says it expired; a 401 is never carried out, so the request is
 // sent again with the new token.
 func (c *Client) do(ctx context.Context, req call, out any) error {
+	token, fresh, err := c.auth.token(ctx)
+	if err != nil {
+		return err
+	}
+	return c.doWithToken(ctx, req, out, token, fresh)
+}
+
+// doWithToken is do with a token already at hand; fresh says it was
+// fetched for this call.
+func (c *Client) doWithToken(ctx context.Context, req call, out any, token string, fresh bool) error {
 	for renewed := false; ; renewed = true {
-		token, fresh, err := c.auth.token(ctx)
-		if err != nil {
-			return err
-		}
-		err = c.send(ctx, req, token, out)
+		err := c.send(ctx, req, token, out)
 		var apiErr *APIError
 		if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusUnauthorized {
 			return err
@@ -191,6 +200,9 @@ func (c *Client) do(ctx context.Context, req call, out any) error {
 			return err
 		}
 		c.log(ctx, "Auth0 refused the access token; fetching a new one", map[string]any{"operation": req.operation, "expired": apiErr.expired()})
+		if token, fresh, err = c.auth.token(ctx); err != nil {
+			return err
+		}
 	}
 }
 

@@ -206,6 +206,22 @@ func TestConcurrentListsShareOneRequest(t *testing.T) {
 	wantCounts(t, srv, map[emulator.Operation]int{emulator.OpToken: 1, emulator.OpList: 1})
 }
 
+// The token a shared list needs is fetched while its readers gather, not
+// after: on a tenant farther away than the gathering wait, the wait costs
+// no time.
+func TestListFetchesItsTokenWhileReadersGather(t *testing.T) {
+	t.Parallel()
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	client := newClient(t, srv)
+	management.SetListGatherWindow(client, time.Hour)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if _, err := client.ListSigningKeys(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("a list still gathering readers at its deadline: got %v, want the deadline", err)
+	}
+	wantCounts(t, srv, map[emulator.Operation]int{emulator.OpToken: 1, emulator.OpList: 0})
+}
+
 func TestGetRetriedAfter503(t *testing.T) {
 	t.Parallel()
 	srv := acctest.StartEmulator(t, emulator.Options{})
@@ -628,6 +644,26 @@ func TestCachedTokenRefusedIsRenewedOnce(t *testing.T) {
 	want := "cannot list signing keys: Auth0 tenant " + srv.Domain() + ` rejected the access token issued to client_id "emulator-client" (401: Invalid token.); check client_id and client_secret, and that the application is authorized for this tenant's Auth0 Management API`
 	wantError(t, err, want)
 	wantCounts(t, srv, map[emulator.Operation]int{emulator.OpToken: 2, emulator.OpList: 3})
+}
+
+// A token refused at its first use means the credentials are wrong: it is
+// not renewed, whether the call shares its list or reads on its own.
+func TestFreshTokenRefusedIsNotRenewed(t *testing.T) {
+	t.Parallel()
+	for name, list := range map[string]func(*management.Client, context.Context) ([]management.SigningKey, error){
+		"shared list": (*management.Client).ListSigningKeys,
+		"own read":    (*management.Client).ReadSigningKeys,
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := acctest.StartEmulator(t, emulator.Options{})
+			srv.InjectFault(emulator.Fault{Op: emulator.OpList, Status: http.StatusUnauthorized, Message: "Invalid token."})
+			_, err := list(newClient(t, srv), context.Background())
+			want := "cannot list signing keys: Auth0 tenant " + srv.Domain() + ` rejected the access token issued to client_id "emulator-client" (401: Invalid token.); check client_id and client_secret, and that the application is authorized for this tenant's Auth0 Management API`
+			wantError(t, err, want)
+			wantCounts(t, srv, map[emulator.Operation]int{emulator.OpToken: 1, emulator.OpList: 1})
+		})
+	}
 }
 
 func TestExpiredAPITokenSaysSo(t *testing.T) {
