@@ -124,6 +124,50 @@ func TestRevocation_revokesPreviousKey(t *testing.T) {
 	})
 }
 
+// Changing grace_period or timeouts of a revocation made already is an
+// update in place: the key stays revoked, its record is kept, nothing is
+// sent, and the next plan is empty.
+func TestRevocation_settingsChangeInPlace(t *testing.T) {
+	srv, prev, config := previousKeyRevocation(t)
+	changed := acctest.ProviderBlock(srv) + revocation(prev.KID, `grace_period = "0s"`, `timeouts = { read = "30s" }`)
+	var revokedAt string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				// The refresh records revoked_at.
+				Config: config,
+				Check: func(s *terraform.State) error {
+					revokedAt = s.RootModule().Resources[revocationName].Primary.Attributes["revoked_at"]
+					if revokedAt == "" {
+						return fmt.Errorf("no revoked_at after a refresh")
+					}
+					return nil
+				},
+			},
+			{
+				Config: changed,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(revocationName, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(revocationName, tfjsonpath.New("fingerprint"), knownvalue.StringExact(prev.Fingerprint)),
+					plancheck.ExpectKnownValue(revocationName, tfjsonpath.New("revoked_at"), knownvalue.NotNull()),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(revocationName, tfjsonpath.New("grace_period"), knownvalue.StringExact("0s")),
+					statecheck.ExpectKnownValue(revocationName, tfjsonpath.New("id"), knownvalue.StringExact(prev.KID)),
+				},
+				Check: func(s *terraform.State) error {
+					if got := s.RootModule().Resources[revocationName].Primary.Attributes["revoked_at"]; got != revokedAt {
+						return fmt.Errorf("revoked_at after the update: %q, want %q", got, revokedAt)
+					}
+					return wantCalls(srv, map[emulator.Operation]int{emulator.OpRevoke: 1, emulator.OpGet: 0})
+				},
+			},
+		},
+	})
+}
+
 func TestRevocation_refusedAtPlan(t *testing.T) {
 	srv := startTenantWithHistory(t)
 	current, next := currentAndNext(t, srv)
