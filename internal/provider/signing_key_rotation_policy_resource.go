@@ -503,6 +503,7 @@ func (r *signingKeyRotationPolicyResource) keepUnrotated(plan *rotationPolicyMod
 
 // revokeDue revokes the keys the plan revokes, each after a fresh check
 // that it is a previous key retired at least effective_revoke_after ago.
+// A key that is not revoked does not hold the others back.
 func (r *signingKeyRotationPolicyResource) revokeDue(ctx context.Context, client *management.Client, plan *rotationPolicyModel,
 	sched schedule, timeout string, diags *diag.Diagnostics,
 ) {
@@ -510,14 +511,15 @@ func (r *signingKeyRotationPolicyResource) revokeDue(ctx context.Context, client
 		return
 	}
 	revokeAfter, _ := time.ParseDuration(plan.EffectiveRevokeAfter.ValueString())
-	keys, err := client.ReadSigningKeys(ctx)
-	if err == nil {
-		err = management.CheckList(keys)
+	keys, listErr := client.ReadSigningKeys(ctx)
+	if listErr == nil {
+		listErr = management.CheckList(keys)
 	}
 	for i, k := range sched.keys {
 		if k.Act != actRevoked {
 			continue
 		}
+		err := listErr
 		if err == nil {
 			err = revokeIfStillDue(ctx, client, keys, k.KID, revokeAfter, diags)
 		}

@@ -314,6 +314,48 @@ func TestRotationPolicy_aFailedRevocationIsProposedAgainAlone(t *testing.T) {
 	})
 }
 
+// TestRotationPolicy_oneRefusedRevocationLeavesTheOthers applies a policy
+// that revokes two keys, the first revoke call refused: the other key is
+// still revoked, the error names the refused key and why, and the next
+// plan proposes the refused key alone.
+func TestRotationPolicy_oneRefusedRevocationLeavesTheOthers(t *testing.T) {
+	parallelAcceptanceTest(t)
+	srv := startTenantWithHistory(t)
+	prev, current := keyIn(t, srv, previousKey), keyIn(t, srv, currentKey)
+	if _, err := srv.Rotate(); err != nil {
+		t.Fatal(err)
+	}
+	if !srv.SetKeyDates(current.KID, time.Now().Add(-20*24*time.Hour), time.Now().Add(-9*24*time.Hour)) {
+		t.Fatal("no retired key to date")
+	}
+	srv.InjectFault(emulator.Fault{Op: emulator.OpRevoke, Status: http.StatusBadRequest, Message: "The key cannot be revoked."})
+	cli := acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+policy(`rotate_after = "2160h"`, `revoke_after = "168h"`))
+	out, err := cli.Apply()
+	if err == nil {
+		t.Fatalf("the apply with a refused revoke call succeeded:\n%s", out)
+	}
+	refused, revoked := prev, current
+	if k, _ := srv.Key(prev.KID); k.Revoked {
+		refused, revoked = current, prev
+	}
+	if k, _ := srv.Key(revoked.KID); !k.Revoked || srv.Count(emulator.OpRevoke) != 2 || srv.Revocations() != 1 {
+		t.Fatalf("%d revoke calls, %d revocations, %s revoked: %v; want both keys tried and one revoked:\n%s",
+			srv.Count(emulator.OpRevoke), srv.Revocations(), revoked.KID, k.Revoked, out)
+	}
+	if !acctest.Diagnostic("Cannot revoke a signing key the policy found due", "Signing key "+refused.KID+" of Auth0 tenant "+srv.Domain()+
+		" was not revoked: cannot revoke signing key "+refused.KID+": ", "The key cannot be revoked.").MatchString(out) ||
+		strings.Contains(out, "Signing key "+revoked.KID+" of Auth0 tenant "+srv.Domain()+" was not revoked") {
+		t.Fatalf("the apply must report %s alone as not revoked, with its own cause:\n%s", refused.KID, out)
+	}
+	out, err = cli.Plan()
+	revokes := func(k emulator.Key) *regexp.Regexp {
+		return acctest.Diagnostic("Signing key " + k.KID + " (fingerprint " + k.Fingerprint + ") of Auth0 tenant " + srv.Domain() + " is revoked")
+	}
+	if err != nil || !revokes(refused).MatchString(out) || revokes(revoked).MatchString(out) {
+		t.Fatalf("the next plan (err %v) must propose revoking %s alone:\n%s", err, refused.KID, out)
+	}
+}
+
 // TestRotationPolicy_savedPlanDoesWhatItNamed applies a reviewed plan
 // after a second key's revocation became due: the apply revokes the key
 // the plan named and no other, and the next plan proposes the second.
