@@ -71,7 +71,7 @@ func (r *signingKeyRotationPolicyResource) Schema(ctx context.Context, _ resourc
 		Description: "Rotates the tenant's application signing key on a schedule and revokes retired keys once no token they signed can still be live. Each plan " +
 			"names every act as known values (the key that becomes current, the key retired and every key revoked, with their fingerprints) and warns " +
 			"once per act; a plan with nothing due is empty. What is due is decided as of the refresh that read the tenant's keys, so applying the plan " +
-			"later does what it names and nothing more. Creating the resource adopts the tenant and does only what is already due. A rotation is sent " +
+			"later does what it names and nothing more. Creating the resource adopts the tenant and does only what is already due, so there is nothing to import. A rotation is sent " +
 			"exactly once, as by `auth0keys_signing_key_rotation`. One rotation per tenant and plan. Requires `read:signing_keys`, and " +
 			"`create:signing_keys` and `update:signing_keys` to act; `revoke_after = \"auto\"` also needs `read:resource_servers` and `read:clients`.",
 		Attributes: map[string]schema.Attribute{
