@@ -217,9 +217,9 @@ func (c *Client) send(ctx context.Context, req call, token string, out any) erro
 		checkCtx := ctx
 		ctx = context.WithValue(ctx, checkKey{}, func() error { return req.check(checkCtx) })
 	}
-	sent := &atomic.Bool{}
-	ctx = httptrace.WithClientTrace(context.WithValue(ctx, sentKey{}, sent), &httptrace.ClientTrace{
-		WroteRequest: func(httptrace.WroteRequestInfo) { sent.Store(true) },
+	attempts := &attemptLog{}
+	ctx = httptrace.WithClientTrace(context.WithValue(ctx, attemptLogKey{}, attempts), &httptrace.ClientTrace{
+		WroteRequest: func(httptrace.WroteRequestInfo) { attempts.sent.Store(true) },
 	})
 	httpReq, err := retryablehttp.NewRequestWithContext(ctx, req.method, c.baseURL+req.path, nil)
 	if err != nil {
@@ -236,7 +236,7 @@ func (c *Client) send(ctx context.Context, req call, token string, out any) erro
 	}
 	resp, err := client.Do(httpReq)
 	if err != nil {
-		return c.sendError(ctx, req, err, sent.Load())
+		return c.sendError(ctx, req, err, attempts.sent.Load() || attempts.uncertain.Load())
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswerSize+1))
@@ -247,7 +247,12 @@ func (c *Client) send(ctx context.Context, req call, token string, out any) erro
 		return &UncertainError{err: fmt.Errorf("cannot %s: reading the answer: %w", req.operation, err)}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return c.apiError(ctx, req, resp, body)
+		err := c.apiError(ctx, req, resp, body)
+		if attempts.uncertain.Load() && req.method != http.MethodGet && !OutcomeUnknown(err) {
+			// This refusal speaks for the last attempt only.
+			return &UncertainError{err: fmt.Errorf("%w; an earlier attempt got no usable answer, so it may have been carried out", err)}
+		}
+		return err
 	}
 	if out == nil {
 		return nil
@@ -260,7 +265,8 @@ func (c *Client) send(ctx context.Context, req call, token string, out any) erro
 
 // sendError is the error of a call that got no answer to read: the
 // check's own when it stopped a retry, and otherwise one whose outcome is
-// unknown when the last attempt was sent (a refused redirect aside).
+// unknown when the last attempt was sent, or an earlier one may have been
+// carried out (a refused redirect aside).
 func (c *Client) sendError(ctx context.Context, req call, err error, sent bool) error {
 	var stopped *checkFailed
 	if errors.As(err, &stopped) {
@@ -277,9 +283,16 @@ func (c *Client) sendError(ctx context.Context, req call, err error, sent bool) 
 	return err
 }
 
-// sentKey holds, in a request's context, whether the current attempt was
-// written to the connection; the retry hook clears it before each attempt.
-type sentKey struct{}
+// attemptLog is what a call's attempts leave open. sent is whether the
+// current attempt was written to the connection (the retry hook clears it
+// before each attempt); uncertain, whether an attempt was written and got
+// a 5xx or no answer, so the tenant may have carried it out.
+type attemptLog struct {
+	sent, uncertain atomic.Bool
+}
+
+// attemptLogKey holds a call's attemptLog in its requests' context.
+type attemptLogKey struct{}
 
 // checkKey holds, in a request's context, the check to run before each
 // retry of the call.
@@ -301,8 +314,17 @@ func checkBeforeRetry(r *http.Request) error {
 }
 
 func markUnsent(r *http.Request) {
-	if sent, ok := r.Context().Value(sentKey{}).(*atomic.Bool); ok {
-		sent.Store(false)
+	if attempts, ok := r.Context().Value(attemptLogKey{}).(*attemptLog); ok {
+		attempts.sent.Store(false)
+	}
+}
+
+// noteUncertainAttempt records an attempt the tenant may have carried out:
+// one written that got no answer, or a 5xx.
+func noteUncertainAttempt(ctx context.Context, resp *http.Response, err error) {
+	attempts, ok := ctx.Value(attemptLogKey{}).(*attemptLog)
+	if ok && ((err != nil && attempts.sent.Load()) || (resp != nil && resp.StatusCode >= 500)) {
+		attempts.uncertain.Store(true)
 	}
 }
 

@@ -176,6 +176,45 @@ func TestOutcomeUnknown(t *testing.T) {
 	}
 }
 
+// A revoke call is sent again after an attempt the tenant may have carried
+// out; a refusal of the attempt that follows says nothing of that one, so
+// the outcome stays unknown. A refusal of the first attempt is known.
+func TestRetriedRevocationOutcome(t *testing.T) {
+	t.Parallel()
+	lost := emulator.Fault{Op: emulator.OpRevoke, Status: http.StatusServiceUnavailable, AfterProcessing: true}
+	tests := []struct {
+		name    string
+		faults  []emulator.Fault
+		unknown bool
+		suffix  string
+		calls   int
+	}{
+		{"refused after a lost answer", []emulator.Fault{lost, {Op: emulator.OpRevoke, Status: http.StatusBadRequest, Message: "The key is already revoked."}},
+			true, "answered 400 (The key is already revoked.); an earlier attempt got no usable answer, so it may have been carried out", 2},
+		{"rate limited after a lost answer", []emulator.Fault{lost, {Op: emulator.OpRevoke, Status: http.StatusTooManyRequests, ResetIn: time.Hour}},
+			true, "; an earlier attempt got no usable answer, so it may have been carried out", 2},
+		{"refused at once", []emulator.Fault{{Op: emulator.OpRevoke, Status: http.StatusBadRequest, Message: "The key cannot be revoked."}},
+			false, "answered 400 (The key cannot be revoked.)", 1},
+		{"rate limited after a refused attempt", []emulator.Fault{{Op: emulator.OpRevoke, Status: http.StatusTooManyRequests, Times: 2}},
+			false, ", and the retries ran out", 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := acctest.StartEmulator(t, emulator.Options{Keys: emulator.TenantWithHistory()})
+			prev, _ := srv.KeyWhere(func(k emulator.Key) bool { return k.Previous && !k.Current && !k.Revoked })
+			for _, f := range tc.faults {
+				srv.InjectFault(f)
+			}
+			err := newClient(t, srv, func(c *management.Config) { c.MaxRetries = 1 }).RevokeSigningKey(context.Background(), prev.KID)
+			if err == nil || management.OutcomeUnknown(err) != tc.unknown || !strings.HasSuffix(err.Error(), tc.suffix) {
+				t.Fatalf("error %v: OutcomeUnknown %v, want %v and the suffix %q", err, management.OutcomeUnknown(err), tc.unknown, tc.suffix)
+			}
+			wantCounts(t, srv, map[emulator.Operation]int{emulator.OpRevoke: tc.calls})
+		})
+	}
+}
+
 func TestOutcomeKnownWhenNothingWasSent(t *testing.T) {
 	t.Parallel()
 	srv := acctest.StartEmulator(t, emulator.Options{})

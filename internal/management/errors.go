@@ -143,7 +143,8 @@ func (e *UncertainError) Unwrap() error { return e.err }
 // the request out: an UncertainError or a 5xx answer (which a tenant may
 // send after committing a change). A 4xx answer, 429 included, means the
 // request was not carried out, and an error before sending means it never
-// reached the tenant.
+// reached the tenant, unless an earlier attempt of the call may have been
+// carried out: the call's error is then an UncertainError.
 func OutcomeUnknown(err error) bool {
 	var uncertain *UncertainError
 	var apiErr *APIError

@@ -43,6 +43,7 @@ func (c *Client) retryingClient(httpClient *http.Client, cfg Config, repeatable 
 
 func retryPolicy(repeatable bool) retryablehttp.CheckRetry {
 	return func(ctx context.Context, resp *http.Response, err error) (bool, error) {
+		noteUncertainAttempt(ctx, resp, err)
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return false, ctxErr
 		}

@@ -10,7 +10,8 @@ import (
 )
 
 // revokeKey revokes kid. A call whose outcome is unknown (no readable
-// answer, a 5xx, the apply interrupted after it was sent) is settled by
+// answer, a 5xx, the apply interrupted after it was sent, or any answer to
+// an attempt sent again after one of those) is settled by
 // reading the key, with a read of its own that a cancelled apply does not
 // stop: a key found revoked counts as revoked, with a warning added. The
 // error of a revocation that did not happen says so.

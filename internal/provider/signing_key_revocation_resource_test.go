@@ -324,19 +324,30 @@ func TestRevocation_importBlock(t *testing.T) {
 // revocation that took place, and reports one that did not.
 func TestRevocation_lostAnswersAreSettledByReading(t *testing.T) {
 	parallelAcceptanceTest(t)
+	unavailable := func(afterProcessing bool) emulator.Fault {
+		return emulator.Fault{Op: emulator.OpRevoke, Status: http.StatusServiceUnavailable, AfterProcessing: afterProcessing}
+	}
 	tests := map[string]struct {
-		afterProcessing bool
-		want            *regexp.Regexp
+		faults []emulator.Fault
+		want   *regexp.Regexp
+		calls  int // revoke calls in both applies
 	}{
-		"carried out": {true, nil},
-		"not carried out": {false, acctest.Diagnostic("Cannot revoke the signing key", "answered 503 (Injected fault)",
-			"Reading the tenant afterwards shows it is not revoked, so applying again is safe")},
+		"carried out": {[]emulator.Fault{unavailable(true), unavailable(true)}, nil, 2},
+		"not carried out": {[]emulator.Fault{unavailable(false), unavailable(false)}, acctest.Diagnostic("Cannot revoke the signing key",
+			"answered 503 (Injected fault)", "Reading the tenant afterwards shows it is not revoked, so applying again is safe"), 3},
+		// The attempt sent again is refused: that says nothing of the first.
+		"carried out, then refused": {[]emulator.Fault{unavailable(true),
+			{Op: emulator.OpRevoke, Status: http.StatusBadRequest, Message: "The key is already revoked."}}, nil, 2},
+		"carried out, then rate limited": {[]emulator.Fault{unavailable(true),
+			{Op: emulator.OpRevoke, Status: http.StatusTooManyRequests, ResetIn: time.Hour}}, nil, 2},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			srv, prev, _ := previousKeyRevocation(t)
-			srv.InjectFault(emulator.Fault{Op: emulator.OpRevoke, Status: http.StatusServiceUnavailable, AfterProcessing: tc.afterProcessing, Times: 2})
+			for _, f := range tc.faults {
+				srv.InjectFault(f)
+			}
 			config := acctest.ProviderBlock(srv, "max_retries = 1") + revocation(prev.KID)
 			first, again := resource.TestStep{Config: config, ExpectError: tc.want}, resource.TestStep{Config: config}
 			if tc.want == nil {
@@ -351,8 +362,8 @@ func TestRevocation_lostAnswersAreSettledByReading(t *testing.T) {
 				Steps:                    []resource.TestStep{first, again},
 			})
 			// The second apply revokes what the first did not, with one call.
-			if k, _ := srv.Key(prev.KID); !k.Revoked || srv.Revocations() != 1 || srv.Count(emulator.OpRevoke) != 2+map[bool]int{false: 1}[tc.afterProcessing] {
-				t.Fatalf("%d revocations after %d revoke calls", srv.Revocations(), srv.Count(emulator.OpRevoke))
+			if k, _ := srv.Key(prev.KID); !k.Revoked || srv.Revocations() != 1 || srv.Count(emulator.OpRevoke) != tc.calls {
+				t.Fatalf("%d revocations after %d revoke calls, want 1 after %d", srv.Revocations(), srv.Count(emulator.OpRevoke), tc.calls)
 			}
 		})
 	}
