@@ -9,8 +9,10 @@
 // to retry (a rotation only after a 429, checked again by the caller first)
 // within the caller's deadline; holds reads back while the tenant's
 // rate-limit headers say its bucket is empty; tells a write whose outcome
-// is unknown (OutcomeUnknown) from one that was refused; checks a key list
+// is unknown (OutcomeUnknown) from one that was refused, a refusal of an
+// attempt sent again after a lost answer counting as unknown; checks a key list
 // before a write trusts it (CheckList); turns Auth0's error bodies into
 // errors that say what to fix; and lets concurrent readers share one list
-// request. It knows nothing of Terraform.
+// request, whose token it fetches while they gather. It knows nothing of
+// Terraform.
 package management
