@@ -154,6 +154,10 @@ func OutcomeUnknown(err error) bool {
 // IsNotFound reports whether err is a 404 from the Management API.
 func IsNotFound(err error) bool { return hasStatus(err, http.StatusNotFound) }
 
+// IsBadRequest reports whether err is a 400 from the Management API: a
+// request the tenant refused as it stands.
+func IsBadRequest(err error) bool { return hasStatus(err, http.StatusBadRequest) }
+
 func hasStatus(err error, status int) bool {
 	var apiErr *APIError
 	return errors.As(err, &apiErr) && apiErr.StatusCode == status

@@ -369,6 +369,42 @@ func TestRevocation_lostAnswersAreSettledByReading(t *testing.T) {
 	}
 }
 
+// A revoke call refused with a 400 is checked by reading the key: one that
+// another process revoked since the plan's check is recorded, and a
+// refusal of a key that is not revoked fails the apply as Auth0 said it.
+func TestRevocation_refusalIsCheckedByReading(t *testing.T) {
+	tests := map[string]struct {
+		revokedMeanwhile bool
+		want             *regexp.Regexp
+	}{
+		"revoked meanwhile": {true, nil},
+		"not revoked":       {false, acctest.Diagnostic("Cannot revoke the signing key", "answered 400 (The key cannot be revoked.)")},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			srv, prev, config := previousKeyRevocation(t)
+			srv.InjectFault(emulator.Fault{Op: emulator.OpRevoke, Status: http.StatusBadRequest, Message: "The key cannot be revoked.",
+				AfterProcessing: tc.revokedMeanwhile})
+			step := resource.TestStep{Config: config, ExpectError: tc.want}
+			if tc.want == nil {
+				step.ConfigStateChecks = []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(revocationName, tfjsonpath.New("id"), knownvalue.StringExact(prev.KID)),
+				}
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProviderFactories,
+				Steps:                    []resource.TestStep{step},
+			})
+			if k, _ := srv.Key(prev.KID); k.Revoked != tc.revokedMeanwhile {
+				t.Errorf("key %s revoked: %v, want %v", prev.KID, k.Revoked, tc.revokedMeanwhile)
+			}
+			if err := wantCalls(srv, map[emulator.Operation]int{emulator.OpRevoke: 1, emulator.OpGet: 1}); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
 func TestRevocation_driftWhenKeyIsNotRevoked(t *testing.T) {
 	srv, prev, config := previousKeyRevocation(t)
 	resource.ParallelTest(t, resource.TestCase{
