@@ -19,7 +19,9 @@ import (
 const pollInterval = 20 * time.Millisecond
 
 // Dir returns this user's folder for lock files, in the temporary folder,
-// creating it when it is missing.
+// creating it when it is missing. A folder of that name that another user
+// could change (a link, another user's, or one others may write to) is
+// refused: the temporary folder is shared.
 func Dir() (string, error) {
 	name := "auth0keys"
 	if uid := os.Getuid(); uid >= 0 {
@@ -28,6 +30,9 @@ func Dir() (string, error) {
 	dir := filepath.Join(os.TempDir(), name)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", err
+	}
+	if err := checkOwnFolder(dir); err != nil {
+		return "", fmt.Errorf("the lock folder is not this user's own: %w; remove it, and the provider makes it anew", err)
 	}
 	return dir, nil
 }
