@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"syscall"
 
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/devenv"
 )
@@ -51,18 +50,14 @@ func peakRSS(terraform, binary string, cli devenv.CLI) (int64, error) {
 	// The process's own high-water mark: the exit's rusage would also count
 	// this (larger) process's memory, which Linux records at exec.
 	hwm, hwmErr := highWaterMarkKiB(cmd.Process.Pid)
-	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
 		return 0, err
 	}
 	_ = cmd.Wait()
 	if hwmErr == nil {
 		return hwm, nil
 	}
-	usage, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	if !ok {
-		return 0, fmt.Errorf("no resource usage on this system")
-	}
-	return usage.Maxrss, nil
+	return exitPeakRSSKiB(cmd.ProcessState)
 }
 
 // highWaterMarkKiB reads a running process's peak resident set size
