@@ -189,8 +189,9 @@ func (c *Client) do(ctx context.Context, req call, out any) error {
 // doWithToken is do with a token already at hand; fresh says it was
 // fetched for this call.
 func (c *Client) doWithToken(ctx context.Context, req call, out any, token string, fresh bool) error {
+	attempts := &attemptLog{} // across a renewal too
 	for renewed := false; ; renewed = true {
-		err := c.send(ctx, req, token, out)
+		err := c.send(ctx, req, token, out, attempts)
 		var apiErr *APIError
 		if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusUnauthorized {
 			return err
@@ -201,13 +202,14 @@ func (c *Client) doWithToken(ctx context.Context, req call, out any, token strin
 		}
 		c.log(ctx, "Auth0 refused the access token; fetching a new one", map[string]any{"operation": req.operation, "expired": apiErr.expired()})
 		if token, fresh, err = c.auth.token(ctx); err != nil {
-			return err
+			return attempts.settle(req, err)
 		}
 	}
 }
 
-// send makes one call with a token, retrying as the call allows.
-func (c *Client) send(ctx context.Context, req call, token string, out any) error {
+// send makes one call with a token, retrying as the call allows; attempts
+// records what its attempts leave open.
+func (c *Client) send(ctx context.Context, req call, token string, out any, attempts *attemptLog) error {
 	if req.check != nil {
 		if err := req.check(ctx); err != nil {
 			return err
@@ -217,7 +219,6 @@ func (c *Client) send(ctx context.Context, req call, token string, out any) erro
 		checkCtx := ctx
 		ctx = context.WithValue(ctx, checkKey{}, func() error { return req.check(checkCtx) })
 	}
-	attempts := &attemptLog{}
 	ctx = httptrace.WithClientTrace(context.WithValue(ctx, attemptLogKey{}, attempts), &httptrace.ClientTrace{
 		WroteRequest: func(httptrace.WroteRequestInfo) { attempts.sent.Store(true) },
 	})
@@ -247,12 +248,7 @@ func (c *Client) send(ctx context.Context, req call, token string, out any) erro
 		return &UncertainError{err: fmt.Errorf("cannot %s: reading the answer: %w", req.operation, err)}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		err := c.apiError(ctx, req, resp, body)
-		if attempts.uncertain.Load() && req.method != http.MethodGet && !OutcomeUnknown(err) {
-			// This refusal speaks for the last attempt only.
-			return &UncertainError{err: fmt.Errorf("%w; an earlier attempt got no usable answer, so it may have been carried out", err)}
-		}
-		return err
+		return attempts.settle(req, c.apiError(ctx, req, resp, body))
 	}
 	if out == nil {
 		return nil
@@ -293,6 +289,16 @@ type attemptLog struct {
 
 // attemptLogKey holds a call's attemptLog in its requests' context.
 type attemptLogKey struct{}
+
+// settle is the error of a write that stopped on err: one whose outcome
+// is unknown when an earlier attempt may have been carried out, since err
+// speaks for the last attempt only.
+func (a *attemptLog) settle(req call, err error) error {
+	if !a.uncertain.Load() || req.method == http.MethodGet || OutcomeUnknown(err) {
+		return err
+	}
+	return &UncertainError{err: fmt.Errorf("%w; an earlier attempt got no usable answer, so it may have been carried out", err)}
+}
 
 // checkKey holds, in a request's context, the check to run before each
 // retry of the call.

@@ -193,6 +193,10 @@ func TestRetriedRevocationOutcome(t *testing.T) {
 			true, "answered 400 (The key is already revoked.); an earlier attempt got no usable answer, so it may have been carried out", 2},
 		{"rate limited after a lost answer", []emulator.Fault{lost, {Op: emulator.OpRevoke, Status: http.StatusTooManyRequests, ResetIn: time.Hour}},
 			true, "; an earlier attempt got no usable answer, so it may have been carried out", 2},
+		{"rate limited after a lost answer and a renewed token", []emulator.Fault{lost,
+			{Op: emulator.OpRevoke, Status: http.StatusUnauthorized, Message: emulator.ExpiredTokenMessage},
+			{Op: emulator.OpRevoke, Status: http.StatusTooManyRequests, ResetIn: time.Hour}},
+			true, "; an earlier attempt got no usable answer, so it may have been carried out", 3},
 		{"refused at once", []emulator.Fault{{Op: emulator.OpRevoke, Status: http.StatusBadRequest, Message: "The key cannot be revoked."}},
 			false, "answered 400 (The key cannot be revoked.)", 1},
 		{"rate limited after a refused attempt", []emulator.Fault{{Op: emulator.OpRevoke, Status: http.StatusTooManyRequests, Times: 2}},
@@ -206,7 +210,10 @@ func TestRetriedRevocationOutcome(t *testing.T) {
 			for _, f := range tc.faults {
 				srv.InjectFault(f)
 			}
-			err := newClient(t, srv, func(c *management.Config) { c.MaxRetries = 1 }).RevokeSigningKey(context.Background(), prev.KID)
+			// A reset beyond the deadline is not waited for: the 429 ends the call.
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			err := newClient(t, srv, func(c *management.Config) { c.MaxRetries = 1 }).RevokeSigningKey(ctx, prev.KID)
 			if err == nil || management.OutcomeUnknown(err) != tc.unknown || !strings.HasSuffix(err.Error(), tc.suffix) {
 				t.Fatalf("error %v: OutcomeUnknown %v, want %v and the suffix %q", err, management.OutcomeUnknown(err), tc.unknown, tc.suffix)
 			}
