@@ -285,6 +285,38 @@ func TestRotation_interruptedDuringASlowAnswer(t *testing.T) {
 	}
 }
 
+// TestRotation_lostAnswerAndFailedReadNeverRotateTwice loses the rotate
+// call's answer after the tenant rotated, and the read that would settle
+// it fails too: the apply fails saying the outcome is unknown, and the next
+// plan refuses to rotate again and says to import the rotation.
+func TestRotation_lostAnswerAndFailedReadNeverRotateTwice(t *testing.T) {
+	parallelAcceptanceTest(t)
+	srv := startTenant(t, emulator.Options{})
+	_, next := currentAndNext(t, srv)
+	cli := acctest.ProviderCLI(t, acctest.ProviderBlock(srv, "max_retries = 1")+rotation())
+	if out, err := cli.Plan(tfexec.Out("reviewed.tfplan")); err != nil {
+		t.Fatalf("plan: %v\n%s", err, out)
+	}
+	// Applying the saved plan lists the keys twice before the rotate call:
+	// the final plan, and the check right before the call. Every read
+	// after the call fails.
+	srv.InjectFault(emulator.Fault{Op: emulator.OpRotate, Drop: true, AfterProcessing: true})
+	srv.InjectFault(emulator.Fault{Op: emulator.OpList, Skip: 2, Status: http.StatusServiceUnavailable, Times: 2})
+	out, err := cli.Apply(tfexec.DirOrPlan("reviewed.tfplan"))
+	if err == nil || !acctest.Diagnostic("The rotation's outcome is unknown", "reading the tenant afterwards failed too",
+		"Auth0 may have rotated: "+next.KID+" may be current now. Do not rotate again").MatchString(out) {
+		t.Fatalf("the apply (err %v) must say the rotation's outcome is unknown:\n%s", err, out)
+	}
+	out, err = cli.Plan()
+	if err == nil || !acctest.Diagnostic("The tenant rotated too recently", "The current signing key "+next.KID,
+		"import it by kid (an import block with id = \""+next.KID+"\"").MatchString(out) {
+		t.Fatalf("the next plan (err %v) must refuse a second rotation:\n%s", err, out)
+	}
+	if err := wantCalls(srv, map[emulator.Operation]int{emulator.OpRotate: 1}); err != nil || srv.Rotations() != 1 {
+		t.Fatalf("%v; %d rotations, want 1", err, srv.Rotations())
+	}
+}
+
 // applyUntilSuccess applies up to tries times and returns the output of
 // every apply; it fails the test when none exits 0.
 func applyUntilSuccess(t *testing.T, cli devenv.CLI, tries int) string {
