@@ -687,6 +687,29 @@ func TestRotation_comparesAgainBeforeResendingARateLimitedRotate(t *testing.T) {
 	}
 }
 
+// TestRotation_lostAnswerAfterAnOutOfBandRotation rotates the tenant in
+// the dashboard just before the apply's rotate call, which the tenant then
+// carries out too and whose answer is lost: reading the tenant shows keys
+// moved otherwise than planned, so nothing is recorded and nothing is sent
+// again.
+func TestRotation_lostAnswerAfterAnOutOfBandRotation(t *testing.T) {
+	srv := startTenant(t, emulator.Options{})
+	_, next := currentAndNext(t, srv)
+	srv.InjectFault(emulator.Fault{Op: emulator.OpRotate, RotateFirst: true, Drop: true, AfterProcessing: true})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: acctest.ProviderBlock(srv) + rotation(),
+			ExpectError: acctest.Diagnostic("The tenant's signing keys moved otherwise than planned",
+				"The plan made "+next.KID+" current; the tenant now has current key",
+				"so something else rotated it too. Nothing is recorded"),
+		}},
+	})
+	if err := wantCalls(srv, map[emulator.Operation]int{emulator.OpRotate: 1}); err != nil || srv.Rotations() != 2 {
+		t.Fatalf("%v; the tenant rotated %d times, want the dashboard's and the apply's", err, srv.Rotations())
+	}
+}
+
 // TestRotation_outOfBandRotationDuringTheApply rotates the tenant from a
 // local-exec between a revocation and the rotation of one apply.
 func TestRotation_outOfBandRotationDuringTheApply(t *testing.T) {
