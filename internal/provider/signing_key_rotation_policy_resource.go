@@ -147,9 +147,10 @@ func (r *signingKeyRotationPolicyResource) ModifyPlan(ctx context.Context, req r
 	if !ok {
 		return
 	}
-	now := time.Now()
+	now, listProblemAtRead := time.Now(), ""
 	if !create {
 		now = keysReadAt(ctx, req.Private, &resp.Diagnostics)
+		listProblemAtRead = listProblem(ctx, req.Private, &resp.Diagnostics)
 	}
 	plan.ID = types.StringValue(client.Domain())
 	plan.FirstSeenCurrent = state.FirstSeenCurrent
@@ -160,6 +161,11 @@ func (r *signingKeyRotationPolicyResource) ModifyPlan(ctx context.Context, req r
 	rotateAfter, _ := time.ParseDuration(plan.RotateAfter.ValueString())
 	due := sched.plan(now, rotateAfter, revokeAfter)
 	switch {
+	case due && listProblemAtRead != "":
+		// The refresh found the list untrustworthy: act on nothing.
+		resp.Diagnostics.AddError("The tenant's key list is inconsistent",
+			fmt.Sprintf("Auth0 tenant %s: %s. The policy cannot decide what is due.", client.Domain(), listProblemAtRead))
+		return
 	case due:
 		resp.Diagnostics.Append(r.checkActs(ctx, client, plan, sched)...)
 		for _, act := range sched.acts(client.Domain()) {
@@ -398,9 +404,11 @@ func (r *signingKeyRotationPolicyResource) Read(ctx context.Context, req resourc
 	if !ok {
 		return
 	}
-	if err := management.CheckList(keys); err != nil {
-		resp.Diagnostics.AddWarning("The tenant's key list is inconsistent", fmt.Sprintf("Auth0 tenant %s: %s. The policy acts on nothing until it is consistent again.", client.Domain(), err))
+	listErr := management.CheckList(keys)
+	if listErr != nil {
+		resp.Diagnostics.AddWarning("The tenant's key list is inconsistent", fmt.Sprintf("Auth0 tenant %s: %s. The policy acts on nothing until it is consistent again.", client.Domain(), listErr))
 	}
+	resp.Diagnostics.Append(setListProblem(ctx, resp.Private, listErr)...)
 	readAt := time.Now()
 	sched, seen := scheduleOf(keys, state.firstSeen(), readAt)
 	state.FirstSeenCurrent = firstSeenValue(seen)

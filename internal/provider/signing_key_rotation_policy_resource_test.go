@@ -356,6 +356,37 @@ func TestRotationPolicy_oneRefusedRevocationLeavesTheOthers(t *testing.T) {
 	}
 }
 
+// TestRotationPolicy_inconsistentListFailsAtPlan makes the tenant list a
+// key twice once the policy exists: a plan with nothing due still passes,
+// and a plan that would act on such a list fails, naming it, with nothing
+// sent.
+func TestRotationPolicy_inconsistentListFailsAtPlan(t *testing.T) {
+	srv := startTenantWithHistory(t)
+	prev := keyIn(t, srv, previousKey)
+	neverRevokes := acctest.ProviderBlock(srv) + policy(`rotate_after = "2160h"`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: neverRevokes},
+			{
+				PreConfig: func() {
+					srv.ListTwice(prev.KID, func(k *emulator.Key) { k.Previous, k.Next = false, true })
+				},
+				Config:           neverRevokes,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				Config: acctest.ProviderBlock(srv) + policy(`rotate_after = "2160h"`, `revoke_after = "168h"`),
+				ExpectError: acctest.Diagnostic("The tenant's key list is inconsistent", "Auth0 tenant "+srv.Domain()+
+					": the tenant's list of signing keys is inconsistent:", "The policy cannot decide what is due."),
+			},
+		},
+	})
+	if n := srv.Count(emulator.OpRevoke) + srv.Count(emulator.OpRotate); n != 0 || srv.Revocations() != 0 {
+		t.Fatalf("%d writes were sent", n)
+	}
+}
+
 // TestRotationPolicy_savedPlanDoesWhatItNamed applies a reviewed plan
 // after a second key's revocation became due: the apply revokes the key
 // the plan named and no other, and the next plan proposes the second.

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -15,7 +16,12 @@ func (p privateMap) GetKey(_ context.Context, key string) ([]byte, diag.Diagnost
 	return p[key], nil
 }
 
+// SetKey removes the key for an empty value, as the framework does.
 func (p privateMap) SetKey(_ context.Context, key string, value []byte) diag.Diagnostics {
+	if len(value) == 0 {
+		delete(p, key)
+		return nil
+	}
 	p[key] = value
 	return nil
 }
@@ -52,5 +58,32 @@ func TestKeysReadAt(t *testing.T) {
 				t.Fatalf("got %s, want the time of the call", got)
 			}
 		})
+	}
+}
+
+func TestListProblem(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	private := privateMap{}
+	problem := errors.New(`kid "a" is listed 2 times`)
+	for _, step := range []struct {
+		record error
+		want   string
+	}{
+		{problem, problem.Error()},
+		{nil, ""}, // a consistent list clears it
+		{problem, problem.Error()},
+	} {
+		if diags := setListProblem(ctx, private, step.record); diags.HasError() {
+			t.Fatal(diags)
+		}
+		var diags diag.Diagnostics
+		if got := listProblem(ctx, private, &diags); got != step.want || diags.HasError() {
+			t.Fatalf("after recording %v: got %q (%v), want %q", step.record, got, diags, step.want)
+		}
+	}
+	var diags diag.Diagnostics
+	if got := listProblem(ctx, privateMap{listProblemKey: []byte(`12`)}, &diags); got != "" {
+		t.Fatalf("a value that is not a string: got %q", got)
 	}
 }

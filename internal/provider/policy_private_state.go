@@ -48,3 +48,29 @@ func keysReadAt(ctx context.Context, private privateReader, diags *diag.Diagnost
 	}
 	return at
 }
+
+// listProblemKey holds, in a rotation policy's private state, why the key
+// list its state records cannot be trusted to decide a write, as the
+// refresh found it: a plan does not act on such a list.
+const listProblemKey = "inconsistent_list"
+
+// setListProblem records what is wrong with the list the refresh read;
+// nothing when problem is nil.
+func setListProblem(ctx context.Context, private privateWriter, problem error) diag.Diagnostics {
+	var value []byte
+	if problem != nil {
+		value, _ = json.Marshal(problem.Error()) // a string always encodes
+	}
+	return private.SetKey(ctx, listProblemKey, value)
+}
+
+// listProblem is what setListProblem recorded; empty when nothing was.
+func listProblem(ctx context.Context, private privateReader, diags *diag.Diagnostics) string {
+	value, problems := private.GetKey(ctx, listProblemKey)
+	diags.Append(problems...)
+	var problem string
+	if len(value) > 0 {
+		_ = json.Unmarshal(value, &problem) // not a string: nothing recorded
+	}
+	return problem
+}
