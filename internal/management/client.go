@@ -174,7 +174,8 @@ const maxAnswerSize = 8 << 20
 
 // do sends a request and decodes a successful answer into out. An error for
 // which OutcomeUnknown is true means the tenant may have carried the
-// request out: it was sent, and no readable answer came back. A token the
+// request out: it was sent, and no readable answer came back to it or to
+// an earlier attempt of a write. A token the
 // tenant refuses (401) is renewed once when it was cached, or when the
 // tenant says it expired; a 401 is never carried out, so the request is
 // sent again with the new token.
