@@ -509,9 +509,10 @@ func (r *signingKeyRotationPolicyResource) keepUnrotated(plan *rotationPolicyMod
 	plan.NextKID, plan.CurrentSince, plan.RotationDueAt = types.StringNull(), types.StringNull(), types.StringNull()
 }
 
-// revokeDue revokes the keys the plan revokes, each after a fresh check
-// that it is a previous key retired at least effective_revoke_after ago.
-// A key that is not revoked does not hold the others back.
+// revokeDue revokes the keys the plan revokes, each after a check, against
+// a list read right before it, that it is a previous key retired at least
+// effective_revoke_after ago: a list read before the revocation ahead of
+// it is stale. A key that is not revoked does not hold the others back.
 func (r *signingKeyRotationPolicyResource) revokeDue(ctx context.Context, client *management.Client, plan *rotationPolicyModel,
 	sched schedule, timeout string, diags *diag.Diagnostics,
 ) {
@@ -519,19 +520,11 @@ func (r *signingKeyRotationPolicyResource) revokeDue(ctx context.Context, client
 		return
 	}
 	revokeAfter, _ := time.ParseDuration(plan.EffectiveRevokeAfter.ValueString())
-	keys, listErr := client.ReadSigningKeys(ctx)
-	if listErr == nil {
-		listErr = management.CheckList(keys)
-	}
 	for i, k := range sched.keys {
 		if k.Act != actRevoked {
 			continue
 		}
-		err := listErr
-		if err == nil {
-			err = revokeIfStillDue(ctx, client, keys, k.KID, revokeAfter, diags)
-		}
-		if err != nil {
+		if err := revokeIfStillDue(ctx, client, k.KID, revokeAfter, diags); err != nil {
 			diags.AddError("Cannot revoke a signing key the policy found due",
 				fmt.Sprintf("Signing key %s of Auth0 tenant %s was not revoked: %s. The next plan proposes it again.", k.KID, client.Domain(), tenantErrorDetail(err, timeout)))
 			sched.keys[i].Status, sched.keys[i].Act = statusPrevious, ""
@@ -542,9 +535,16 @@ func (r *signingKeyRotationPolicyResource) revokeDue(ctx context.Context, client
 	plan.Keys = keep.Keys
 }
 
-func revokeIfStillDue(ctx context.Context, client *management.Client, keys []management.SigningKey, kid string, revokeAfter time.Duration,
-	diags *diag.Diagnostics,
-) error {
+// revokeIfStillDue reads the tenant's keys and revokes kid when it is still
+// a previous key retired at least revokeAfter ago.
+func revokeIfStillDue(ctx context.Context, client *management.Client, kid string, revokeAfter time.Duration, diags *diag.Diagnostics) error {
+	keys, err := client.ReadSigningKeys(ctx)
+	if err == nil {
+		err = management.CheckList(keys)
+	}
+	if err != nil {
+		return err
+	}
 	k, listed := management.FindKey(keys, kid)
 	retired, err := time.Parse(time.RFC3339, string(k.CurrentUntil))
 	switch {

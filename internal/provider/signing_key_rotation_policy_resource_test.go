@@ -314,22 +314,61 @@ func TestRotationPolicy_aFailedRevocationIsProposedAgainAlone(t *testing.T) {
 	})
 }
 
-// TestRotationPolicy_oneRefusedRevocationLeavesTheOthers applies a policy
-// that revokes two keys, the first revoke call refused: the other key is
-// still revoked, the error names the refused key and why, and the next
-// plan proposes the refused key alone.
-func TestRotationPolicy_oneRefusedRevocationLeavesTheOthers(t *testing.T) {
-	parallelAcceptanceTest(t)
-	srv := startTenantWithHistory(t)
-	prev, current := keyIn(t, srv, previousKey), keyIn(t, srv, currentKey)
+// twoRevocationsDue starts a tenant with two previous keys retired more
+// than a week ago, prev and current (current until a rotation made now),
+// and a CLI for a policy that revokes keys retired a week ago.
+func twoRevocationsDue(t *testing.T) (srv *emulator.Server, prev, current emulator.Key, cli devenv.CLI) {
+	t.Helper()
+	srv = startTenantWithHistory(t)
+	prev, current = keyIn(t, srv, previousKey), keyIn(t, srv, currentKey)
 	if _, err := srv.Rotate(); err != nil {
 		t.Fatal(err)
 	}
 	if !srv.SetKeyDates(current.KID, time.Now().Add(-20*24*time.Hour), time.Now().Add(-9*24*time.Hour)) {
 		t.Fatal("no retired key to date")
 	}
+	return srv, prev, current, acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+policy(`rotate_after = "2160h"`, `revoke_after = "168h"`))
+}
+
+// TestRotationPolicy_eachRevocationChecksAFreshList applies a saved plan
+// that revokes two keys: each revoke call follows a list read after the
+// revocation before it.
+func TestRotationPolicy_eachRevocationChecksAFreshList(t *testing.T) {
+	parallelAcceptanceTest(t)
+	srv, prev, current, cli := twoRevocationsDue(t)
+	if out, err := cli.Plan(tfexec.Out("reviewed.tfplan")); err != nil {
+		t.Fatalf("plan: %v\n%s", err, out)
+	}
+	srv.ResetRequests()
+	if out, err := cli.Apply(tfexec.DirOrPlan("reviewed.tfplan")); err != nil {
+		t.Fatalf("apply: %v\n%s", err, out)
+	}
+	var sequence []emulator.Operation
+	for _, r := range srv.Requests() {
+		if r.Op == emulator.OpList || r.Op == emulator.OpRevoke {
+			sequence = append(sequence, r.Op)
+		}
+	}
+	// The first list is the final plan's: creating the policy reads the tenant.
+	want := []emulator.Operation{emulator.OpList, emulator.OpList, emulator.OpRevoke, emulator.OpList, emulator.OpRevoke}
+	if fmt.Sprint(sequence) != fmt.Sprint(want) {
+		t.Fatalf("the apply's reads and revocations: %v, want %v", sequence, want)
+	}
+	for _, k := range []emulator.Key{prev, current} {
+		if got, _ := srv.Key(k.KID); !got.Revoked {
+			t.Errorf("%s is not revoked", k.KID)
+		}
+	}
+}
+
+// TestRotationPolicy_oneRefusedRevocationLeavesTheOthers applies a policy
+// that revokes two keys, the first revoke call refused: the other key is
+// still revoked, the error names the refused key and why, and the next
+// plan proposes the refused key alone.
+func TestRotationPolicy_oneRefusedRevocationLeavesTheOthers(t *testing.T) {
+	parallelAcceptanceTest(t)
+	srv, prev, current, cli := twoRevocationsDue(t)
 	srv.InjectFault(emulator.Fault{Op: emulator.OpRevoke, Status: http.StatusBadRequest, Message: "The key cannot be revoked."})
-	cli := acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+policy(`rotate_after = "2160h"`, `revoke_after = "168h"`))
 	out, err := cli.Apply()
 	if err == nil {
 		t.Fatalf("the apply with a refused revoke call succeeded:\n%s", out)
