@@ -238,7 +238,7 @@ func (c *Client) send(ctx context.Context, req call, token string, out any, atte
 	}
 	resp, err := client.Do(httpReq)
 	if err != nil {
-		return c.sendError(ctx, req, err, attempts.sent.Load() || attempts.uncertain.Load())
+		return attempts.settle(req, c.sendError(ctx, req, err, attempts.sent.Load()))
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswerSize+1))
@@ -260,10 +260,10 @@ func (c *Client) send(ctx context.Context, req call, token string, out any, atte
 	return nil
 }
 
-// sendError is the error of a call that got no answer to read: the
-// check's own when it stopped a retry, and otherwise one whose outcome is
-// unknown when the last attempt was sent, or an earlier one may have been
-// carried out (a refused redirect aside).
+// sendError is the error of a call whose last attempt got no answer to
+// read: the check's own when it stopped a retry, and otherwise one whose
+// outcome is unknown when that attempt was sent (a refused redirect
+// aside). What earlier attempts left open is attemptLog.settle's to add.
 func (c *Client) sendError(ctx context.Context, req call, err error, sent bool) error {
 	var stopped *checkFailed
 	if errors.As(err, &stopped) {
@@ -330,7 +330,11 @@ func markUnsent(r *http.Request) {
 // one written that got no answer, or a 5xx.
 func noteUncertainAttempt(ctx context.Context, resp *http.Response, err error) {
 	attempts, ok := ctx.Value(attemptLogKey{}).(*attemptLog)
-	if ok && ((err != nil && attempts.sent.Load()) || (resp != nil && resp.StatusCode >= 500)) {
+	if !ok {
+		return
+	}
+	noAnswer := err != nil && resp == nil && attempts.sent.Load() // a refused redirect did answer
+	if noAnswer || (resp != nil && resp.StatusCode >= 500) {
 		attempts.uncertain.Store(true)
 	}
 }
