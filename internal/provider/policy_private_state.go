@@ -40,13 +40,19 @@ func setKeysReadAt(ctx context.Context, private privateWriter, at time.Time) dia
 // keysReadAt is when the keys in the state were read; now for a state
 // that does not say, as one written before the provider recorded it.
 func keysReadAt(ctx context.Context, private privateReader, diags *diag.Diagnostics) time.Time {
-	value, problems := private.GetKey(ctx, keysReadAtKey)
-	diags.Append(problems...)
 	var at time.Time
-	if len(value) == 0 || json.Unmarshal(value, &at) != nil {
+	if !readPrivate(ctx, private, keysReadAtKey, &at, diags) {
 		return time.Now()
 	}
 	return at
+}
+
+// readPrivate decodes the JSON value recorded at key into v; false when
+// nothing is recorded there or it does not decode.
+func readPrivate(ctx context.Context, private privateReader, key string, v any, diags *diag.Diagnostics) bool {
+	value, problems := private.GetKey(ctx, key)
+	diags.Append(problems...)
+	return len(value) > 0 && json.Unmarshal(value, v) == nil
 }
 
 // listProblemKey holds, in a rotation policy's private state, why the key
@@ -66,11 +72,9 @@ func setListProblem(ctx context.Context, private privateWriter, problem error) d
 
 // listProblem is what setListProblem recorded; empty when nothing was.
 func listProblem(ctx context.Context, private privateReader, diags *diag.Diagnostics) string {
-	value, problems := private.GetKey(ctx, listProblemKey)
-	diags.Append(problems...)
 	var problem string
-	if len(value) > 0 {
-		_ = json.Unmarshal(value, &problem) // not a string: nothing recorded
+	if !readPrivate(ctx, private, listProblemKey, &problem, diags) {
+		return "" // not a string: nothing recorded
 	}
 	return problem
 }
