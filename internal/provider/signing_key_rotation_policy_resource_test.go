@@ -361,6 +361,12 @@ func TestRotationPolicy_eachRevocationChecksAFreshList(t *testing.T) {
 	}
 }
 
+// planRevokes matches the warning by which a policy's plan names key k of
+// srv's tenant as one it revokes.
+func planRevokes(srv *emulator.Server, k emulator.Key) *regexp.Regexp {
+	return acctest.Diagnostic("Signing key " + k.KID + " (fingerprint " + k.Fingerprint + ") of Auth0 tenant " + srv.Domain() + " is revoked")
+}
+
 // TestRotationPolicy_oneRefusedRevocationLeavesTheOthers applies a policy
 // that revokes two keys, the first revoke call refused: the other key is
 // still revoked, the error names the refused key and why, and the next
@@ -387,10 +393,7 @@ func TestRotationPolicy_oneRefusedRevocationLeavesTheOthers(t *testing.T) {
 		t.Fatalf("the apply must report %s alone as not revoked, with its own cause:\n%s", refused.KID, out)
 	}
 	out, err = cli.Plan()
-	revokes := func(k emulator.Key) *regexp.Regexp {
-		return acctest.Diagnostic("Signing key " + k.KID + " (fingerprint " + k.Fingerprint + ") of Auth0 tenant " + srv.Domain() + " is revoked")
-	}
-	if err != nil || !revokes(refused).MatchString(out) || revokes(revoked).MatchString(out) {
+	if err != nil || !planRevokes(srv, refused).MatchString(out) || planRevokes(srv, revoked).MatchString(out) {
 		t.Fatalf("the next plan (err %v) must propose revoking %s alone:\n%s", err, refused.KID, out)
 	}
 }
@@ -450,11 +453,8 @@ func TestRotationPolicy_savedPlanDoesWhatItNamed(t *testing.T) {
 	if !srv.SetKeyDates(current.KID, time.Now().Add(-10*24*time.Hour), retiredAt) {
 		t.Fatal("no current key to date")
 	}
-	revokes := func(k emulator.Key) *regexp.Regexp {
-		return acctest.Diagnostic("Signing key " + k.KID + " (fingerprint " + k.Fingerprint + ") of Auth0 tenant " + srv.Domain() + " is revoked")
-	}
 	out, err := cli.Plan(tfexec.Out("reviewed.tfplan"), tfexec.Var("revoke_after=1h"))
-	if err != nil || !revokes(named).MatchString(out) || revokes(current).MatchString(out) {
+	if err != nil || !planRevokes(srv, named).MatchString(out) || planRevokes(srv, current).MatchString(out) {
 		t.Fatalf("the plan (err %v) must revoke %s alone, not %s, which is not due yet:\n%s", err, named.KID, current.KID, out)
 	}
 	time.Sleep(time.Until(retiredAt.Add(time.Hour + time.Second)))
@@ -466,7 +466,7 @@ func TestRotationPolicy_savedPlanDoesWhatItNamed(t *testing.T) {
 		t.Fatalf("the apply sent %d revoke calls (%d revocations); want %s alone revoked", srv.Count(emulator.OpRevoke), srv.Revocations(), named.KID)
 	}
 	out, err = cli.Plan(tfexec.Var("revoke_after=1h"))
-	if err != nil || !revokes(current).MatchString(out) {
+	if err != nil || !planRevokes(srv, current).MatchString(out) {
 		t.Fatalf("the next plan (err %v) must propose revoking %s:\n%s", err, current.KID, out)
 	}
 }
