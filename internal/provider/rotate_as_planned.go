@@ -23,6 +23,17 @@ func settlingContext(ctx context.Context) (context.Context, context.CancelFunc) 
 	return context.WithTimeout(context.WithoutCancel(ctx), reconcileTimeout)
 }
 
+// unsettledAdvice is what a resource that rotates tells its user when a
+// rotate call's answer was lost and reading the tenant afterwards cannot
+// tell whether it rotated, or shows keys moved otherwise than planned:
+// what keeps the next apply from rotating a second time, and what to do.
+type unsettledAdvice struct {
+	// unknown follows "Auth0 may have rotated: kid may be current now."
+	unknown func(kid string) string
+	// moved follows "Nothing is recorded:".
+	moved string
+}
+
 // plannedMoves are the keys a planned rotation moves: the current key it
 // retires (empty when the tenant had none) and the next key it makes
 // current.
@@ -45,9 +56,10 @@ func (m plannedMoves) from(roles management.KeyRoles) bool {
 // refused without carrying it out, and sends again after a wait, is
 // checked again the same way first. A call whose answer is lost is never
 // sent again: the tenant is read, and a rotation that happened as planned
-// is recorded with a warning. It returns the new next key's kid, and
-// false, with an error added, when the tenant did not rotate as planned.
-func rotateAsPlanned(ctx context.Context, client *management.Client, timeout string, diags *diag.Diagnostics,
+// is recorded with a warning; unsettled says what to do when the read
+// cannot tell. It returns the new next key's kid, and false, with an error
+// added, when the tenant did not rotate as planned.
+func rotateAsPlanned(ctx context.Context, client *management.Client, timeout string, unsettled unsettledAdvice, diags *diag.Diagnostics,
 	resolve func(management.KeyRoles) (plannedMoves, diag.Diagnostics),
 ) (string, bool) {
 	// Another provider configuration of the tenant, in another process of
@@ -81,7 +93,7 @@ func rotateAsPlanned(ctx context.Context, client *management.Client, timeout str
 			"\n\nNo rotation was carried out: Auth0 refused the call, so the tenant's keys are as they were and applying again is safe.")
 		return "", false
 	}
-	return reconcile(ctx, client, moves, err, diags)
+	return reconcile(ctx, client, moves, err, unsettled, diags)
 }
 
 // errNotAsPlanned stops a rotate call whose check found the tenant other
@@ -136,26 +148,25 @@ func rotationRoles(domain string, keys []management.SigningKey) (management.KeyR
 // reconcile finds out what a rotate call whose answer was lost did, with a
 // read of its own that a cancelled apply does not stop. It returns the new
 // next key and true when the rotation happened as planned; otherwise it
-// adds an error that says what the tenant shows.
-func reconcile(ctx context.Context, client *management.Client, moves plannedMoves, sendErr error, diags *diag.Diagnostics) (string, bool) {
+// adds an error that says what the tenant shows and, from unsettled, what
+// to do.
+func reconcile(ctx context.Context, client *management.Client, moves plannedMoves, sendErr error, unsettled unsettledAdvice,
+	diags *diag.Diagnostics,
+) (string, bool) {
 	readCtx, cancel := settlingContext(ctx)
 	defer cancel()
 	keys, err := client.ReadSigningKeys(readCtx)
 	if err != nil {
 		diags.AddError("The rotation's outcome is unknown",
 			fmt.Sprintf("The rotate call got no usable answer (%s), and reading the tenant afterwards failed too (%s). "+
-				"Auth0 may have rotated: %s may be current now. Do not rotate again before checking the tenant's keys "+
-				"(the auth0keys_signing_keys data source): if it rotated, import this rotation by that kid. "+
-				"min_rotation_interval makes the next plan fail rather than rotate a second time.",
-				sendErr, err, moves.current))
+				"Auth0 may have rotated: %s may be current now. %s", sendErr, err, moves.current, unsettled.unknown(moves.current)))
 		return "", false
 	}
 	roles := management.Roles(keys)
 	if listErr := management.CheckList(keys); listErr != nil {
 		diags.AddError("The rotation's outcome is unknown",
 			fmt.Sprintf("The rotate call got no usable answer (%s), and the tenant's list of keys afterwards cannot be trusted (%s). "+
-				"Do not rotate again before checking the tenant's keys in the Auth0 dashboard: if it rotated, import this rotation by kid %s.",
-				sendErr, listErr, moves.current))
+				"Auth0 may have rotated: %s may be current now. %s", sendErr, listErr, moves.current, unsettled.unknown(moves.current)))
 		return "", false
 	}
 	switch {
@@ -173,9 +184,8 @@ func reconcile(ctx context.Context, client *management.Client, moves plannedMove
 	default:
 		diags.AddError("The tenant's signing keys moved otherwise than planned",
 			fmt.Sprintf("The rotate call got no usable answer (%s). The plan made %s current; the tenant now has current key %s "+
-				"and next key %s, so something else rotated it too. Nothing is recorded: check the tenant's keys before applying again, "+
-				"and import the rotation by kid if it stands for this one.",
-				sendErr, moves.current, roleKID(roles.Current), roleKID(roles.Next)))
+				"and next key %s, so something else rotated it too. Nothing is recorded: %s",
+				sendErr, moves.current, roleKID(roles.Current), roleKID(roles.Next), unsettled.moved))
 	}
 	return "", false
 }

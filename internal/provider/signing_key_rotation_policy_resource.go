@@ -472,7 +472,7 @@ func (r *signingKeyRotationPolicyResource) carryOut(ctx context.Context, plan *r
 			r.keepUnrotated(plan, diags)
 			return
 		}
-		nextKID, ok := rotateAsPlanned(ctx, client, timeout, diags, func(management.KeyRoles) (plannedMoves, diag.Diagnostics) {
+		nextKID, ok := rotateAsPlanned(ctx, client, timeout, policyUnsettled, diags, func(management.KeyRoles) (plannedMoves, diag.Diagnostics) {
 			return plannedMoves{retires: retired.KID, current: becomes.KID}, nil
 		})
 		if !ok {
@@ -485,6 +485,17 @@ func (r *signingKeyRotationPolicyResource) carryOut(ctx context.Context, plan *r
 		plan.RotationDueAt = optionalTime(now.Add(rotateAfter))
 	}
 	r.revokeDue(ctx, client, plan, sched, timeout, diags)
+}
+
+// policyUnsettled is what to do after a rotate call whose outcome the
+// apply could not settle: nothing, as the next refresh reads the tenant's
+// keys, and a key that has just become current is not due.
+var policyUnsettled = unsettledAdvice{
+	unknown: func(kid string) string {
+		return "The next plan reads the tenant again: if it rotated, " + kid + " is current and no rotation is due before rotate_after has passed; " +
+			"if it did not, the plan proposes the rotation again."
+	},
+	moved: "the next plan reads the tenant as it is now and proposes only what is due then.",
 }
 
 // planned is the schedule the plan carries, acts included.

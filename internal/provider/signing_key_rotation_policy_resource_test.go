@@ -314,6 +314,91 @@ func TestRotationPolicy_aFailedRevocationIsProposedAgainAlone(t *testing.T) {
 	})
 }
 
+// TestRotationPolicy_lostRotateAnswers loses the answer to the rotate call
+// of a saved plan: the apply reads the tenant and records what happened,
+// an outcome it cannot read is explained in the policy's own terms, and no
+// later apply rotates a second time.
+func TestRotationPolicy_lostRotateAnswers(t *testing.T) {
+	parallelAcceptanceTest(t)
+	lostAfter := emulator.Fault{Op: emulator.OpRotate, Drop: true, AfterProcessing: true}
+	tests := map[string]struct {
+		faults      []emulator.Fault
+		failed      bool
+		want        func(next string) []string
+		rotateCalls int
+		rotations   int // by the tenant, 1 when unset
+	}{
+		"after processing": {
+			faults: []emulator.Fault{lostAfter},
+			want: func(next string) []string {
+				return []string{"Auth0's answer to the rotation was lost; the tenant rotated", next + " is current"}
+			},
+			rotateCalls: 1,
+		},
+		"before processing": {
+			faults: []emulator.Fault{{Op: emulator.OpRotate, Drop: true}},
+			failed: true,
+			want: func(next string) []string {
+				return []string{"Cannot rotate the signing key", "Reading the tenant shows it did not rotate", "No rotation happened, and applying again is safe."}
+			},
+			rotateCalls: 2,
+		},
+		// Applying the saved plan lists the keys twice before the rotate
+		// call: the final plan, and the check right before the call.
+		"after processing, the read failing too": {
+			faults: []emulator.Fault{lostAfter, {Op: emulator.OpList, Skip: 2, Status: http.StatusServiceUnavailable, Times: 2}},
+			failed: true,
+			want: func(next string) []string {
+				return []string{"The rotation's outcome is unknown", "reading the tenant afterwards failed too", "Auth0 may have rotated: " + next + " may be current now.",
+					"The next plan reads the tenant again: if it rotated, " + next + " is current and no rotation is due before rotate_after has passed; " +
+						"if it did not, the plan proposes the rotation again."}
+			},
+			rotateCalls: 1,
+		},
+		"after another rotation": {
+			faults: []emulator.Fault{{Op: emulator.OpRotate, RotateFirst: true, Drop: true, AfterProcessing: true}},
+			failed: true,
+			want: func(next string) []string {
+				return []string{"The tenant's signing keys moved otherwise than planned", "The plan made " + next + " current",
+					"Nothing is recorded: the next plan reads the tenant as it is now and proposes only what is due then."}
+			},
+			rotateCalls: 1, rotations: 2,
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := startTenantWithHistory(t)
+			_, next := currentAndNext(t, srv)
+			cli := acctest.ProviderCLI(t, acctest.ProviderBlock(srv, "max_retries = 1")+policy(`rotate_after = "168h"`))
+			if out, err := cli.Plan(tfexec.Out("reviewed.tfplan")); err != nil {
+				t.Fatalf("plan: %v\n%s", err, out)
+			}
+			for _, f := range tc.faults {
+				srv.InjectFault(f)
+			}
+			out, err := cli.Apply(tfexec.DirOrPlan("reviewed.tfplan"))
+			if (err != nil) != tc.failed || !acctest.Diagnostic(tc.want(next.KID)...).MatchString(out) {
+				t.Fatalf("the apply (err %v) must say %q:\n%s", err, tc.want(next.KID), out)
+			}
+			applyUntilSuccess(t, cli, 1)
+			if out, err := cli.Plan(); err != nil || !strings.Contains(out, "No changes.") {
+				t.Fatalf("the plan after the rotation (err %v) is not empty:\n%s", err, out)
+			}
+			if tc.rotations == 0 {
+				if k, _ := srv.Key(next.KID); !k.Current || srv.Rotations() != 1 {
+					t.Fatalf("%d rotations, %s current: %v; want one rotation that made it current", srv.Rotations(), next.KID, k.Current)
+				}
+			} else if srv.Rotations() != tc.rotations {
+				t.Fatalf("%d rotations, want %d", srv.Rotations(), tc.rotations)
+			}
+			if err := wantCalls(srv, map[emulator.Operation]int{emulator.OpRotate: tc.rotateCalls}); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
 // twoRevocationsDue starts a tenant with two previous keys retired more
 // than a week ago, prev and current (current until a rotation made now),
 // and a CLI for a policy that revokes keys retired a week ago.

@@ -197,6 +197,17 @@ func checkRotationInterval(domain string, roles management.KeyRoles, interval st
 	return diags
 }
 
+// rotationUnsettled is what to do after a rotate call whose outcome the
+// apply could not settle: the rotation is imported by the kid it made
+// current, and min_rotation_interval holds the next plan back.
+var rotationUnsettled = unsettledAdvice{
+	unknown: func(kid string) string {
+		return "Do not rotate again before checking the tenant's keys (the auth0keys_signing_keys data source, or the Auth0 dashboard): " +
+			"if it rotated, import this rotation by kid " + kid + ". min_rotation_interval makes the next plan fail rather than rotate a second time."
+	},
+	moved: "check the tenant's keys before applying again, and import the rotation by kid if it stands for this one.",
+}
+
 func (r *signingKeyRotationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan rotationModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -209,7 +220,7 @@ func (r *signingKeyRotationResource) Create(ctx context.Context, req resource.Cr
 	}
 	ctx, cancel := bounded(ctx, plan.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
 	defer cancel()
-	nextKID, ok := rotateAsPlanned(ctx, client, "create", &resp.Diagnostics, func(roles management.KeyRoles) (plannedMoves, diag.Diagnostics) {
+	nextKID, ok := rotateAsPlanned(ctx, client, "create", rotationUnsettled, &resp.Diagnostics, func(roles management.KeyRoles) (plannedMoves, diag.Diagnostics) {
 		var diags diag.Diagnostics
 		if plan.CurrentKID.IsUnknown() {
 			// Planned before the provider could be configured: learn now
