@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -15,7 +16,8 @@ import (
 // with a read of its own that a cancelled apply does not stop: a key found
 // revoked counts as revoked, with a warning added. So is a 400, which a
 // tenant may answer for a key another process revoked since the check. The
-// error of a revocation that did not happen says so.
+// error of a revocation that did not happen says so; after one whose
+// outcome is still unknown, revocationUnsettled is true.
 func revokeKey(ctx context.Context, client *management.Client, kid string, diags *diag.Diagnostics) error {
 	sendErr := client.RevokeSigningKey(ctx, kid)
 	unknown := management.OutcomeUnknown(sendErr)
@@ -29,8 +31,7 @@ func revokeKey(ctx context.Context, client *management.Client, kid string, diags
 	case (err != nil || !key.Revoked) && !unknown:
 		return sendErr // the refusal stands
 	case err != nil:
-		return fmt.Errorf("%w; reading the tenant afterwards failed too (%v), so whether it is revoked is unknown: the next plan "+
-			"shows it", sendErr, err)
+		return &unsettledRevocationError{send: sendErr, read: err}
 	case !key.Revoked:
 		return fmt.Errorf("%w. Reading the tenant afterwards shows it is not revoked, so applying again is safe", sendErr)
 	case !unknown:
@@ -43,4 +44,24 @@ func revokeKey(ctx context.Context, client *management.Client, kid string, diags
 		fmt.Sprintf("The revoke call got no usable answer (%s). Reading the tenant shows signing key %s is revoked: the revocation is recorded.",
 			sendErr, kid))
 	return nil
+}
+
+// unsettledRevocationError is the error of a revoke call whose outcome
+// neither its answer nor a read of the key afterwards could tell: the key
+// may be revoked or not.
+type unsettledRevocationError struct {
+	send, read error
+}
+
+func (e *unsettledRevocationError) Error() string {
+	return fmt.Sprintf("%v; reading the tenant afterwards failed too (%v)", e.send, e.read)
+}
+
+func (e *unsettledRevocationError) Unwrap() error { return e.send }
+
+// revocationUnsettled reports whether err, from revokeKey, leaves unknown
+// whether the key is revoked.
+func revocationUnsettled(err error) bool {
+	var unsettled *unsettledRevocationError
+	return errors.As(err, &unsettled)
 }

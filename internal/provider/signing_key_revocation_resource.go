@@ -329,7 +329,12 @@ func (r *signingKeyRevocationResource) Create(ctx context.Context, req resource.
 	case revokeAsPlanned:
 	}
 	kid := plan.KID.ValueString()
-	if err := revokeKey(ctx, client, kid, &resp.Diagnostics); err != nil {
+	if err := revokeKey(ctx, client, kid, &resp.Diagnostics); revocationUnsettled(err) {
+		resp.Diagnostics.AddAttributeError(path.Root("kid"), "The revocation's outcome is unknown", tenantErrorDetail(err, "create")+
+			"\n\nWhether signing key "+kid+" is revoked is unknown. The next plan reads it: a revoked key is adopted, "+
+			"and one that is not is proposed again.")
+		return
+	} else if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("kid"), "Cannot revoke the signing key", tenantErrorDetail(err, "create"))
 		return
 	}

@@ -3,7 +3,7 @@ package provider_test
 import (
 	"fmt"
 	"net/http"
-	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -29,7 +29,6 @@ func revocation(kid string, extra ...string) string {
 	return "resource \"auth0keys_signing_key_revocation\" \"old\" {\n" + body + "}\n"
 }
 
-// keyIn returns the stored key the predicate picks, or fails the test.
 // startTenantWithHistory starts a tenant with a current key, a next key,
 // previously used keys and a revoked key.
 func startTenantWithHistory(t *testing.T) *emulator.Server {
@@ -37,6 +36,7 @@ func startTenantWithHistory(t *testing.T) *emulator.Server {
 	return startTenant(t, emulator.Options{Keys: emulator.TenantWithHistory()})
 }
 
+// keyIn returns the stored key the predicate picks, or fails the test.
 func keyIn(t *testing.T, srv *emulator.Server, match func(emulator.Key) bool) emulator.Key {
 	t.Helper()
 	k, ok := srv.KeyWhere(match)
@@ -321,25 +321,42 @@ func TestRevocation_importBlock(t *testing.T) {
 
 // TestRevocation_lostAnswersAreSettledByReading fails every answer to the
 // revoke call: the apply reads the key to learn what happened, records a
-// revocation that took place, and reports one that did not.
+// revocation that took place with a warning, and reports one that did not,
+// or one it could not read; the next apply finishes the job with no second
+// revocation.
 func TestRevocation_lostAnswersAreSettledByReading(t *testing.T) {
 	parallelAcceptanceTest(t)
 	unavailable := func(afterProcessing bool) emulator.Fault {
 		return emulator.Fault{Op: emulator.OpRevoke, Status: http.StatusServiceUnavailable, AfterProcessing: afterProcessing}
 	}
+	recorded := func(kid string) []string {
+		return []string{"Auth0's answer to the revocation was lost; the key is revoked", "The revoke call got no usable answer",
+			"Reading the tenant shows signing key " + kid + " is revoked: the revocation is recorded."}
+	}
 	tests := map[string]struct {
 		faults []emulator.Fault
-		want   *regexp.Regexp
+		failed bool
+		want   func(kid string) []string
 		calls  int // revoke calls in both applies
 	}{
-		"carried out": {[]emulator.Fault{unavailable(true), unavailable(true)}, nil, 2},
-		"not carried out": {[]emulator.Fault{unavailable(false), unavailable(false)}, acctest.Diagnostic("Cannot revoke the signing key",
-			"answered 503 (Injected fault)", "Reading the tenant afterwards shows it is not revoked, so applying again is safe"), 3},
+		"carried out": {faults: []emulator.Fault{unavailable(true), unavailable(true)}, want: recorded, calls: 2},
+		"not carried out": {faults: []emulator.Fault{unavailable(false), unavailable(false)}, failed: true, want: func(string) []string {
+			return []string{"Cannot revoke the signing key", "answered 503 (Injected fault)",
+				"Reading the tenant afterwards shows it is not revoked, so applying again is safe"}
+		}, calls: 3},
+		"carried out, the read failing too": {
+			faults: []emulator.Fault{unavailable(true), unavailable(true), {Op: emulator.OpGet, Status: http.StatusServiceUnavailable, Times: 2}},
+			failed: true, calls: 2,
+			want: func(kid string) []string {
+				return []string{"The revocation's outcome is unknown", "answered 503 (Injected fault)", "reading the tenant afterwards failed too",
+					"Whether signing key " + kid + " is revoked is unknown. The next plan reads it: a revoked key is adopted, and one that is not is proposed again."}
+			},
+		},
 		// The attempt sent again is refused: that says nothing of the first.
-		"carried out, then refused": {[]emulator.Fault{unavailable(true),
-			{Op: emulator.OpRevoke, Status: http.StatusBadRequest, Message: "The key is already revoked."}}, nil, 2},
-		"carried out, then rate limited": {[]emulator.Fault{unavailable(true),
-			{Op: emulator.OpRevoke, Status: http.StatusTooManyRequests, ResetIn: time.Hour}}, nil, 2},
+		"carried out, then refused": {faults: []emulator.Fault{unavailable(true),
+			{Op: emulator.OpRevoke, Status: http.StatusBadRequest, Message: "The key is already revoked."}}, want: recorded, calls: 2},
+		"carried out, then rate limited": {faults: []emulator.Fault{unavailable(true),
+			{Op: emulator.OpRevoke, Status: http.StatusTooManyRequests, ResetIn: time.Hour}}, want: recorded, calls: 2},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -348,20 +365,18 @@ func TestRevocation_lostAnswersAreSettledByReading(t *testing.T) {
 			for _, f := range tc.faults {
 				srv.InjectFault(f)
 			}
-			config := acctest.ProviderBlock(srv, "max_retries = 1") + revocation(prev.KID)
-			first, again := resource.TestStep{Config: config, ExpectError: tc.want}, resource.TestStep{Config: config}
-			if tc.want == nil {
-				// Recorded: the next apply has nothing to do.
-				first.ConfigStateChecks = []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(revocationName, tfjsonpath.New("kid"), knownvalue.StringExact(prev.KID)),
-				}
-				again.ConfigPlanChecks.PreApply = []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}
+			cli := acctest.ProviderCLI(t, acctest.ProviderBlock(srv, "max_retries = 1")+revocation(prev.KID))
+			out, err := cli.Apply()
+			if (err != nil) != tc.failed || !acctest.Diagnostic(tc.want(prev.KID)...).MatchString(out) {
+				t.Fatalf("the apply (err %v) must say %q:\n%s", err, tc.want(prev.KID), out)
 			}
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: acctest.ProviderFactories,
-				Steps:                    []resource.TestStep{first, again},
-			})
-			// The second apply revokes what the first did not, with one call.
+			// A revocation recorded leaves the next plan nothing to do;
+			// otherwise the next apply revokes, or adopts, with no more
+			// than one call.
+			if out, err := cli.Plan(); !tc.failed && (err != nil || !strings.Contains(out, "No changes.")) {
+				t.Fatalf("the plan after a recorded revocation (err %v) is not empty:\n%s", err, out)
+			}
+			applyUntilSuccess(t, cli, 1)
 			if k, _ := srv.Key(prev.KID); !k.Revoked || srv.Revocations() != 1 || srv.Count(emulator.OpRevoke) != tc.calls {
 				t.Fatalf("%d revocations after %d revoke calls, want 1 after %d", srv.Revocations(), srv.Count(emulator.OpRevoke), tc.calls)
 			}
@@ -370,36 +385,38 @@ func TestRevocation_lostAnswersAreSettledByReading(t *testing.T) {
 }
 
 // A revoke call refused with a 400 is checked by reading the key: one that
-// another process revoked since the plan's check is recorded, and a
-// refusal of a key that is not revoked fails the apply as Auth0 said it.
+// another process revoked since the plan's check is recorded, with a
+// warning, and a refusal of a key that is not revoked fails the apply as
+// Auth0 said it.
 func TestRevocation_refusalIsCheckedByReading(t *testing.T) {
+	parallelAcceptanceTest(t)
 	tests := map[string]struct {
 		revokedMeanwhile bool
-		want             *regexp.Regexp
+		want             []string
 	}{
-		"revoked meanwhile": {true, nil},
-		"not revoked":       {false, acctest.Diagnostic("Cannot revoke the signing key", "answered 400 (The key cannot be revoked.)")},
+		"revoked meanwhile": {true, []string{"Auth0 refused the revoke call; the key is revoked", "answered 400 (The key cannot be revoked.)",
+			"another process revoked it since this apply checked it. The revocation is recorded."}},
+		"not revoked": {false, []string{"Cannot revoke the signing key", "answered 400 (The key cannot be revoked.)"}},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			srv, prev, config := previousKeyRevocation(t)
 			srv.InjectFault(emulator.Fault{Op: emulator.OpRevoke, Status: http.StatusBadRequest, Message: "The key cannot be revoked.",
 				AfterProcessing: tc.revokedMeanwhile})
-			step := resource.TestStep{Config: config, ExpectError: tc.want}
-			if tc.want == nil {
-				step.ConfigStateChecks = []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(revocationName, tfjsonpath.New("id"), knownvalue.StringExact(prev.KID)),
-				}
+			cli := acctest.ProviderCLI(t, config)
+			out, err := cli.Apply()
+			if (err == nil) != tc.revokedMeanwhile || !acctest.Diagnostic(tc.want...).MatchString(out) {
+				t.Fatalf("the apply (err %v) must say %q:\n%s", err, tc.want, out)
 			}
-			resource.ParallelTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: acctest.ProviderFactories,
-				Steps:                    []resource.TestStep{step},
-			})
 			if k, _ := srv.Key(prev.KID); k.Revoked != tc.revokedMeanwhile {
 				t.Errorf("key %s revoked: %v, want %v", prev.KID, k.Revoked, tc.revokedMeanwhile)
 			}
 			if err := wantCalls(srv, map[emulator.Operation]int{emulator.OpRevoke: 1, emulator.OpGet: 1}); err != nil {
 				t.Fatal(err)
+			}
+			if out, err := cli.Plan(); tc.revokedMeanwhile && (err != nil || !strings.Contains(out, "No changes.")) {
+				t.Fatalf("the plan after a recorded revocation (err %v) is not empty:\n%s", err, out)
 			}
 		})
 	}

@@ -535,9 +535,19 @@ func (r *signingKeyRotationPolicyResource) revokeDue(ctx context.Context, client
 		if k.Act != actRevoked {
 			continue
 		}
-		if err := revokeIfStillDue(ctx, client, k.KID, revokeAfter, diags); err != nil {
+		err := revokeIfStillDue(ctx, client, k.KID, revokeAfter, diags)
+		switch {
+		case revocationUnsettled(err):
+			diags.AddError("The revocation's outcome is unknown",
+				fmt.Sprintf("Whether signing key %s of Auth0 tenant %s is revoked is unknown: %s\n\n"+
+					"The next plan reads the tenant: a revoked key is recorded, and one that is not is proposed again.",
+					k.KID, client.Domain(), tenantErrorDetail(err, timeout)))
+		case err != nil:
 			diags.AddError("Cannot revoke a signing key the policy found due",
-				fmt.Sprintf("Signing key %s of Auth0 tenant %s was not revoked: %s. The next plan proposes it again.", k.KID, client.Domain(), tenantErrorDetail(err, timeout)))
+				fmt.Sprintf("Signing key %s of Auth0 tenant %s was not revoked: %s\n\nThe next plan proposes it again.",
+					k.KID, client.Domain(), tenantErrorDetail(err, timeout)))
+		}
+		if err != nil {
 			sched.keys[i].Status, sched.keys[i].Act = statusPrevious, ""
 		}
 	}

@@ -399,6 +399,37 @@ func TestRotationPolicy_lostRotateAnswers(t *testing.T) {
 	}
 }
 
+// TestRotationPolicy_unsettledRevocation loses the answers to a due
+// revocation, and the read of the key after them fails too: the apply says
+// the outcome is unknown, and the next plan, reading the tenant, finds the
+// key revoked and proposes no second revoke call.
+func TestRotationPolicy_unsettledRevocation(t *testing.T) {
+	parallelAcceptanceTest(t)
+	srv := startTenantWithHistory(t)
+	prev := keyIn(t, srv, previousKey)
+	for _, f := range []emulator.Fault{
+		{Op: emulator.OpRevoke, Status: http.StatusServiceUnavailable, AfterProcessing: true, Times: 2},
+		{Op: emulator.OpGet, Status: http.StatusServiceUnavailable, Times: 2},
+	} {
+		srv.InjectFault(f)
+	}
+	cli := acctest.ProviderCLI(t, acctest.ProviderBlock(srv, "max_retries = 1")+policy(`rotate_after = "2160h"`, `revoke_after = "168h"`))
+	out, err := cli.Apply()
+	if err == nil || !acctest.Diagnostic("The revocation's outcome is unknown",
+		"Whether signing key "+prev.KID+" of Auth0 tenant "+srv.Domain()+" is revoked is unknown", "reading the tenant afterwards failed too",
+		"The next plan reads the tenant: a revoked key is recorded, and one that is not is proposed again.").MatchString(out) {
+		t.Fatalf("the apply (err %v) must say the revocation's outcome is unknown:\n%s", err, out)
+	}
+	out, err = cli.Plan()
+	if err != nil || planRevokes(srv, prev).MatchString(out) {
+		t.Fatalf("the next plan (err %v) proposes revoking %s again:\n%s", err, prev.KID, out)
+	}
+	applyUntilSuccess(t, cli, 1)
+	if k, _ := srv.Key(prev.KID); !k.Revoked || srv.Revocations() != 1 || srv.Count(emulator.OpRevoke) != 2 {
+		t.Fatalf("%d revocations after %d revoke calls, want 1 after 2", srv.Revocations(), srv.Count(emulator.OpRevoke))
+	}
+}
+
 // twoRevocationsDue starts a tenant with two previous keys retired more
 // than a week ago, prev and current (current until a rotation made now),
 // and a CLI for a policy that revokes keys retired a week ago.
