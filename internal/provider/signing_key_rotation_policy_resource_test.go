@@ -169,6 +169,26 @@ func TestRotationPolicy_autoWithoutTheScopesIsRefusedAtPlan(t *testing.T) {
 	}
 }
 
+// TestRotationPolicy_unreadableLifetimesFailAtPlan fails every read of the
+// tenant's applications: a policy that revokes after the longest token
+// lifetime cannot decide, and its plan fails on revoke_after with Auth0's
+// answer, sending no write.
+func TestRotationPolicy_unreadableLifetimesFailAtPlan(t *testing.T) {
+	srv, _ := lifetimeTenant(t, 35*time.Hour, allScopes)
+	srv.InjectFault(emulator.Fault{Op: emulator.OpApplications, Status: http.StatusInternalServerError, Times: 100})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: acctest.ProviderBlock(srv, "max_retries = 1") + policy(`rotate_after = "2160h"`, `revoke_after = "auto"`),
+			ExpectError: acctest.Diagnostic("Cannot read the tenant's token lifetimes", `revoke_after = "auto"`,
+				"answered 500 (Injected fault)"),
+		}},
+	})
+	if n := srv.Count(emulator.OpRotate) + srv.Count(emulator.OpRevoke); n != 0 || srv.Count(emulator.OpApplications) != 2 {
+		t.Fatalf("%d writes and %d reads of the applications; want none, and one read retried once", n, srv.Count(emulator.OpApplications))
+	}
+}
+
 func TestRotationPolicy_jwksURLsHoldTheRotationBack(t *testing.T) {
 	srv := startTenantWithHistory(t)
 	current, next := currentAndNext(t, srv)

@@ -133,6 +133,80 @@ func wantRotatedOnceAndRevoked(srv *emulator.Server, wasCurrent string, stateCur
 	return nil
 }
 
+// TestRotation_planWarningsNameTheKeys plans a rotation, the revocation of
+// the key it retires and the revocation of an older key: each act's
+// warning names its keys, with fingerprints where the key is known, and
+// the plan sends no write.
+func TestRotation_planWarningsNameTheKeys(t *testing.T) {
+	parallelAcceptanceTest(t)
+	srv := startTenantWithHistory(t)
+	current, next := currentAndNext(t, srv)
+	prev := keyIn(t, srv, previousKey)
+	config := rotateThenRevoke(srv) + strings.Replace(revocation(prev.KID, `grace_period = "0s"`), `"old"`, `"older"`, 1)
+	out, err := acctest.ProviderCLI(t, config).Plan()
+	if err != nil {
+		t.Fatalf("plan: %v\n%s", err, out)
+	}
+	domain := srv.Domain()
+	for _, want := range [][]string{
+		{"This plan rotates the tenant's signing key", "Applying this plan rotates Auth0 tenant " + domain + ": the next key " + next.KID +
+			" becomes current and the current key " + current.KID + " is retired."},
+		{"Tokens signed with the current key will stop validating", "Applying this plan revokes signing key " + current.KID +
+			" (fingerprint " + current.Fingerprint + ") of Auth0 tenant " + domain + " right after the rotation in this plan retires it."},
+		{"Tokens signed with this key will stop validating", "Applying this plan revokes signing key " + prev.KID +
+			" (fingerprint " + prev.Fingerprint + ") in Auth0 tenant " + domain + "."},
+	} {
+		if !acctest.Diagnostic(want...).MatchString(out) {
+			t.Errorf("the plan does not warn %q:\n%s", want, out)
+		}
+	}
+	if n := srv.Count(emulator.OpRotate) + srv.Count(emulator.OpRevoke); n != 0 || srv.Rotations()+srv.Revocations() != 0 {
+		t.Fatalf("the plan sent %d writes", n)
+	}
+}
+
+// TestRotation_refusedAtPlanWithNothingSent plans a rotation of a tenant
+// with no next key, and imports with a kid no tenant can have: each fails
+// at plan, naming the problem, and no key is listed, rotated or revoked.
+func TestRotation_refusedAtPlanWithNothingSent(t *testing.T) {
+	parallelAcceptanceTest(t)
+	importBlock := func(to, id string) string {
+		return fmt.Sprintf("import {\n  to = %s\n  id = %q\n}\n", to, id)
+	}
+	tests := map[string]struct {
+		keys   []emulator.KeySpec
+		config string
+		want   []string
+		lists  int
+	}{
+		"no next key": {
+			keys: []emulator.KeySpec{{Current: true}}, config: rotation(),
+			want: []string{"The tenant has no next signing key", "lists no next key, so there is nothing to rotate to."}, lists: 1,
+		},
+		"a rotation imported by a path": {
+			config: rotation() + importBlock("auth0keys_signing_key_rotation.this", "../x"),
+			want:   []string{"Invalid import ID", "Import a rotation by the kid it made current:"},
+		},
+		"a revocation imported by a path": {
+			config: revocation("abc") + importBlock(revocationName, "a/b"),
+			want:   []string{"Invalid import ID", "Import a revocation by the key's kid:"},
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := startTenant(t, emulator.Options{Keys: tc.keys})
+			out, err := acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+tc.config).Plan()
+			if err == nil || !acctest.Diagnostic(tc.want...).MatchString(out) {
+				t.Fatalf("the plan (err %v) must say %q:\n%s", err, tc.want, out)
+			}
+			if err := wantCalls(srv, map[emulator.Operation]int{emulator.OpList: tc.lists, emulator.OpGet: 0, emulator.OpRotate: 0, emulator.OpRevoke: 0}); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
 func TestRotation_thenRevokeItsPreviousKeyInOneApply(t *testing.T) {
 	srv := startTenant(t, emulator.Options{})
 	current, next := currentAndNext(t, srv)
