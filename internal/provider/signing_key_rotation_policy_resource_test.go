@@ -607,6 +607,35 @@ func TestRotationPolicy_savedPlanDoesWhatItNamed(t *testing.T) {
 	}
 }
 
+// TestRotationPolicy_planWithoutRefreshDecidesAsOfTheLastApply dates the
+// current key of an adopted policy's tenant back past rotate_after: a plan
+// made with -refresh=false reads nothing and proposes nothing, as of the
+// state the apply left; a plan that refreshes proposes the rotation.
+func TestRotationPolicy_planWithoutRefreshDecidesAsOfTheLastApply(t *testing.T) {
+	parallelAcceptanceTest(t)
+	srv := startTenantWithHistory(t)
+	current, next := currentAndNext(t, srv)
+	cli := acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+policy(`rotate_after = "2160h"`))
+	if out, err := cli.Apply(); err != nil {
+		t.Fatalf("apply: %v\n%s", err, out)
+	}
+	if !srv.SetKeyDates(current.KID, time.Now().Add(-100*24*time.Hour), time.Time{}) {
+		t.Fatal("no current key to date")
+	}
+	srv.ResetRequests()
+	out, err := cli.Plan(tfexec.Refresh(false))
+	if err != nil || !strings.Contains(out, "No changes.") || len(srv.Requests()) != 0 {
+		t.Fatalf("the plan without refresh (err %v) made %d requests, and must be empty:\n%s", err, len(srv.Requests()), out)
+	}
+	out, err = cli.Plan()
+	if err != nil || !acctest.Diagnostic("Auth0 tenant "+srv.Domain()+" rotates: "+next.KID+" becomes current.").MatchString(out) {
+		t.Fatalf("the refreshed plan (err %v) must rotate to %s:\n%s", err, next.KID, out)
+	}
+	if srv.Rotations() != 0 {
+		t.Fatalf("planning rotated the tenant %d times", srv.Rotations())
+	}
+}
+
 // TestRotationPolicy_freeTenantWithManyApplications applies a due policy
 // with revoke_after = "auto" on a free tenant (a burst of 10, 2 requests a
 // second) with 1,000 applications and 50 APIs: the plan and the apply
