@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -83,13 +84,15 @@ func TestPlan_traceLogsHoldNoSecrets(t *testing.T) {
 		emulator.DefaultClient(), emulator.AssertionCredential(emulator.Client{ID: "pkjwt", Scopes: scopes.SigningKeys}, &key.PublicKey, "RS256"),
 	}})
 	apiToken := srv.IssueToken(scopes.SigningKeys, time.Hour)
-	cases := map[string]string{
-		"client credentials": acctest.ProviderBlock(srv),
-		"api_token":          fmt.Sprintf("provider \"auth0keys\" {\n  domain    = %q\n  api_token = %q\n}\n", srv.Domain(), apiToken),
-		"private key jwt": fmt.Sprintf("provider \"auth0keys\" {\n  domain                       = %q\n  client_id                    = \"pkjwt\"\n"+
-			"  client_assertion_private_key = %q\n}\n", srv.Domain(), keyPEM),
+	// Each provider block, and the credential the debug log says it used.
+	cases := map[string][2]string{
+		"client credentials": {acctest.ProviderBlock(srv), "client credentials with client_secret"},
+		"api_token":          {fmt.Sprintf("provider \"auth0keys\" {\n  domain    = %q\n  api_token = %q\n}\n", srv.Domain(), apiToken), "api_token"},
+		"private key jwt": {fmt.Sprintf("provider \"auth0keys\" {\n  domain                       = %q\n  client_id                    = \"pkjwt\"\n"+
+			"  client_assertion_private_key = %q\n}\n", srv.Domain(), keyPEM), "client credentials with Private Key JWT"},
 	}
-	for name, provider := range cases {
+	for name, tc := range cases {
+		provider, used := tc[0], tc[1]
 		cli := acctest.ProviderCLI(t, provider+keysDataSource+"output \"current\" {\n  value = data.auth0keys_signing_keys.keys.current_kid\n}\n")
 		logFile := filepath.Join(t.TempDir(), "trace.log")
 		if err := cli.LogTo("TRACE", logFile); err != nil {
@@ -108,6 +111,10 @@ func TestPlan_traceLogsHoldNoSecrets(t *testing.T) {
 		// proves nothing.
 		if !strings.Contains(out, "Auth0 request") || !strings.Contains(out, "Auth0 response") {
 			t.Fatalf("%s: the TRACE output has no provider request log", name)
+		}
+		// The log quotes a value only when it has spaces.
+		if !regexp.MustCompile(`Configured the Auth0 Management API client: .* auth="?` + regexp.QuoteMeta(used) + `"?\s`).MatchString(out) {
+			t.Errorf("%s: the debug log does not say the provider used %s", name, used)
 		}
 		secrets := map[string]string{"client_secret": emulator.DefaultClient().Secret, "api_token": apiToken,
 			"private key": strings.Split(keyPEM, "\n")[1]}
