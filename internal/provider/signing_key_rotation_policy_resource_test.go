@@ -89,6 +89,24 @@ func TestRotationPolicy_dueRotationAndRevocationInOnePlan(t *testing.T) {
 	})
 }
 
+// TestRotationPolicy_andARotationInOnePlanAreRefused plans a due policy
+// and a rotation resource of the same tenant: both would make the next key
+// current, so the plan fails and nothing is sent.
+func TestRotationPolicy_andARotationInOnePlanAreRefused(t *testing.T) {
+	srv := startTenantWithHistory(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: acctest.ProviderBlock(srv) + policy(`rotate_after = "168h"`) + rotation(`min_rotation_interval = "0s"`),
+			ExpectError: acctest.Diagnostic("More than one rotation of the tenant in one plan",
+				"This plan already rotates Auth0 tenant "+srv.Domain(), "Keep one rotation resource or policy per tenant"),
+		}},
+	})
+	if n := srv.Count(emulator.OpRotate); n != 0 || srv.Rotations() != 0 {
+		t.Fatalf("%d rotate calls, %d rotations; want none", n, srv.Rotations())
+	}
+}
+
 // lifetimeTenant is a tenant whose longest token lifetime, 36 hours, is
 // set by an application on the third page of its applications, with a
 // longer HS256 lifetime that does not count.
