@@ -391,6 +391,39 @@ func TestRotation_lostAnswerAndFailedReadNeverRotateTwice(t *testing.T) {
 	}
 }
 
+// TestRotation_lostAnswerAndAnInconsistentList loses the rotate call's
+// answer after the tenant rotated, and the tenant's list, read to settle
+// it, names a key twice: the apply says the outcome is unknown and what to
+// do, and sends nothing again.
+func TestRotation_lostAnswerAndAnInconsistentList(t *testing.T) {
+	parallelAcceptanceTest(t)
+	srv := startTenant(t, emulator.Options{})
+	current, next := currentAndNext(t, srv)
+	srv.InjectFault(emulator.Fault{Op: emulator.OpRotate, AfterProcessing: true, Delay: 2 * time.Second, Drop: true})
+	// While the answer is held back, the list starts naming the key the
+	// rotation retired twice.
+	listed := make(chan bool)
+	go func() {
+		deadline := time.Now().Add(time.Minute)
+		for srv.Rotations() == 0 && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond)
+		}
+		listed <- srv.ListTwice(current.KID, func(k *emulator.Key) { k.Current = true })
+	}()
+	out, err := acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+rotation()).Apply()
+	if !<-listed {
+		t.Fatal("the key to list twice is gone")
+	}
+	if err == nil || !acctest.Diagnostic("The rotation's outcome is unknown", "the tenant's list of keys afterwards cannot be trusted",
+		"Auth0 may have rotated: "+next.KID+" may be current now. Do not rotate again before checking the tenant's keys",
+		"import this rotation by kid "+next.KID+".").MatchString(out) {
+		t.Fatalf("the apply (err %v) must say the rotation's outcome is unknown:\n%s", err, out)
+	}
+	if err := wantCalls(srv, map[emulator.Operation]int{emulator.OpRotate: 1}); err != nil || srv.Rotations() != 1 {
+		t.Fatalf("%v; %d rotations, want 1", err, srv.Rotations())
+	}
+}
+
 // applyUntilSuccess applies up to tries times and returns the output of
 // every apply; it fails the test when none exits 0.
 func applyUntilSuccess(t *testing.T, cli devenv.CLI, tries int) string {
