@@ -544,7 +544,7 @@ func (r *signingKeyRotationPolicyResource) revokeDue(ctx context.Context, client
 					k.KID, client.Domain(), tenantErrorDetail(err, timeout)))
 		case err != nil:
 			diags.AddError("Cannot revoke a signing key the policy found due",
-				fmt.Sprintf("Signing key %s of Auth0 tenant %s was not revoked: %s\n\nThe next plan proposes it again.",
+				fmt.Sprintf("Signing key %s of Auth0 tenant %s was not revoked: %s\n\nThe next plan proposes it again while it is due.",
 					k.KID, client.Domain(), tenantErrorDetail(err, timeout)))
 		}
 		if err != nil {

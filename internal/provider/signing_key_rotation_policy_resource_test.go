@@ -332,7 +332,7 @@ func TestRotationPolicy_aFailedRevocationIsProposedAgainAlone(t *testing.T) {
 				},
 				Config: config,
 				ExpectError: acctest.Diagnostic("Cannot revoke a signing key the policy found due",
-					"Signing key "+prev.KID+" of Auth0 tenant "+srv.Domain()+" was not revoked", "The next plan proposes it again."),
+					"Signing key "+prev.KID+" of Auth0 tenant "+srv.Domain()+" was not revoked", "The next plan proposes it again while it is due."),
 			},
 			{
 				Config: config,
@@ -512,6 +512,66 @@ func TestRotationPolicy_eachRevocationChecksAFreshList(t *testing.T) {
 		if got, _ := srv.Key(k.KID); !got.Revoked {
 			t.Errorf("%s is not revoked", k.KID)
 		}
+	}
+}
+
+// TestRotationPolicy_revocationCheckedAgainstTheTenantAtApply saves a plan
+// that revokes a key, changes the key in the tenant, then applies the
+// plan: the apply reads the tenant right before the revoke call, sends
+// none for a key that is no longer as planned, and says why.
+func TestRotationPolicy_revocationCheckedAgainstTheTenantAtApply(t *testing.T) {
+	parallelAcceptanceTest(t)
+	tests := map[string]struct {
+		change func(srv *emulator.Server, prev, current emulator.Key)
+		want   string // the reason the apply gives; empty: the apply succeeds
+	}{
+		"revoked meanwhile": {change: func(srv *emulator.Server, prev, _ emulator.Key) {
+			srv.ChangeKey(prev.KID, func(k *emulator.Key) { k.Revoked = true })
+		}},
+		"gone from the list": {change: func(srv *emulator.Server, prev, _ emulator.Key) { srv.ForgetKey(prev.KID) },
+			want: "the tenant does not list it"},
+		"made current": {change: func(srv *emulator.Server, prev, current emulator.Key) {
+			srv.ChangeKey(current.KID, func(k *emulator.Key) { k.Current, k.Previous = false, true })
+			srv.ChangeKey(prev.KID, func(k *emulator.Key) { k.Current, k.Previous = true, false })
+		}, want: "it is the tenant's current or next key now"},
+		"retired later than planned": {change: func(srv *emulator.Server, prev, _ emulator.Key) {
+			srv.SetKeyDates(prev.KID, time.Now().Add(-20*24*time.Hour), time.Now().Add(-time.Hour))
+		}, want: "it was not retired 168h0m0s ago"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := startTenantWithHistory(t)
+			prev, current := keyIn(t, srv, previousKey), keyIn(t, srv, currentKey)
+			// A policy that never revokes is in place; the reviewed plan
+			// makes it revoke keys retired a week ago.
+			cli := acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+"variable \"revoke_after\" {\n  default = null\n}\n"+
+				policy(`rotate_after = "2160h"`, `revoke_after = var.revoke_after`))
+			if out, err := cli.Apply(); err != nil {
+				t.Fatalf("apply: %v\n%s", err, out)
+			}
+			if out, err := cli.Plan(tfexec.Out("reviewed.tfplan"), tfexec.Var("revoke_after=168h")); err != nil || !planRevokes(srv, prev).MatchString(out) {
+				t.Fatalf("the plan (err %v) must revoke %s:\n%s", err, prev.KID, out)
+			}
+			tc.change(srv, prev, current)
+			out, err := cli.Apply(tfexec.DirOrPlan("reviewed.tfplan"))
+			switch {
+			case tc.want == "" && err != nil:
+				t.Fatalf("apply: %v\n%s", err, out)
+			case tc.want != "" && (err == nil || !acctest.Diagnostic("Cannot revoke a signing key the policy found due",
+				"Signing key "+prev.KID+" of Auth0 tenant "+srv.Domain()+" was not revoked: "+tc.want, "The next plan proposes it again while it is due.").MatchString(out)):
+				t.Fatalf("the apply (err %v) must refuse the revocation, saying %q:\n%s", err, tc.want, out)
+			}
+			if n := srv.Count(emulator.OpRevoke); n != 0 || srv.Revocations() != 0 {
+				t.Fatalf("%d revoke calls and %d revocations; want none", n, srv.Revocations())
+			}
+			// None of these keys is due any more: the next plan, reading
+			// the tenant, does not propose it again.
+			out, err = cli.Plan(tfexec.Var("revoke_after=168h"))
+			if err != nil || planRevokes(srv, prev).MatchString(out) {
+				t.Fatalf("the next plan (err %v) proposes revoking %s again:\n%s", err, prev.KID, out)
+			}
+		})
 	}
 }
 
