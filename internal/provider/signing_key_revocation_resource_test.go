@@ -384,6 +384,27 @@ func TestRevocation_lostAnswersAreSettledByReading(t *testing.T) {
 	}
 }
 
+// TestRevocation_interruptedDuringASlowAnswer sends SIGINT to terraform
+// while the tenant, having revoked the key, holds its answer back: the
+// apply reads the key, records the revocation, and the next plan is empty.
+func TestRevocation_interruptedDuringASlowAnswer(t *testing.T) {
+	parallelAcceptanceTest(t)
+	srv, prev, config := previousKeyRevocation(t)
+	srv.InjectFault(emulator.Fault{Op: emulator.OpRevoke, AfterProcessing: true, Delay: 20 * time.Second})
+	cli := acctest.ProviderCLI(t, config)
+	out := applyInterruptedOnce(t, cli, func() bool { return srv.Revocations() > 0 })
+	if !acctest.Diagnostic("Auth0's answer to the revocation was lost; the key is revoked",
+		"Reading the tenant shows signing key "+prev.KID+" is revoked: the revocation is recorded.").MatchString(out) {
+		t.Fatalf("the interrupted apply did not record the revocation:\n%s", out)
+	}
+	if out, err := cli.Plan(); err != nil || !strings.Contains(out, "No changes.") {
+		t.Fatalf("the plan after the interrupted apply (err %v) is not empty:\n%s", err, out)
+	}
+	if err := wantCalls(srv, map[emulator.Operation]int{emulator.OpRevoke: 1}); err != nil || srv.Revocations() != 1 {
+		t.Fatalf("%v; %d revocations, want 1", err, srv.Revocations())
+	}
+}
+
 // A revoke call refused with a 400 is checked by reading the key: one that
 // another process revoked since the plan's check is recorded, with a
 // warning, and a refusal of a key that is not revoked fails the apply as

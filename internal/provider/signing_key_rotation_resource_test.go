@@ -331,24 +331,9 @@ func TestRotation_interruptedDuringASlowAnswer(t *testing.T) {
 	current := keyIn(t, srv, currentKey)
 	srv.InjectFault(emulator.Fault{Op: emulator.OpRotate, AfterProcessing: true, Delay: 20 * time.Second})
 	cli := acctest.ProviderCLI(t, rotateThenRevoke(srv))
-	cmd := cli.Command("apply", "-input=false", "-auto-approve", "-no-color")
-	var output strings.Builder
-	cmd.Stdout, cmd.Stderr = &output, &output
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	deadline := time.Now().Add(60 * time.Second)
-	for srv.Rotations() == 0 && time.Now().Before(deadline) {
-		time.Sleep(50 * time.Millisecond)
-	}
-	if err := cmd.Process.Signal(os.Interrupt); err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Wait(); err == nil {
-		t.Fatalf("the interrupted apply exited 0:\n%s", output.String())
-	}
-	if !strings.Contains(output.String(), "Auth0's answer to the rotation was lost; the tenant rotated") {
-		t.Errorf("the interrupted apply did not record the rotation:\n%s", output.String())
+	out := applyInterruptedOnce(t, cli, func() bool { return srv.Rotations() > 0 })
+	if !strings.Contains(out, "Auth0's answer to the rotation was lost; the tenant rotated") {
+		t.Errorf("the interrupted apply did not record the rotation:\n%s", out)
 	}
 	applyUntilSuccess(t, cli, 2)
 	if err := wantRotatedOnceAndRevoked(srv, current.KID, outputOf(t, cli, "current_kid")); err != nil {
@@ -357,6 +342,30 @@ func TestRotation_interruptedDuringASlowAnswer(t *testing.T) {
 	if err := wantCalls(srv, map[emulator.Operation]int{emulator.OpRotate: 1, emulator.OpRevoke: 1}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// applyInterruptedOnce starts terraform apply, sends it SIGINT once done
+// reports true, and returns what it printed; it fails the test when the
+// apply exits 0.
+func applyInterruptedOnce(t *testing.T, cli devenv.CLI, done func() bool) string {
+	t.Helper()
+	cmd := cli.Command("apply", "-input=false", "-auto-approve", "-no-color")
+	var output strings.Builder
+	cmd.Stdout, cmd.Stderr = &output, &output
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for !done() && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err == nil {
+		t.Fatalf("the interrupted apply exited 0:\n%s", output.String())
+	}
+	return output.String()
 }
 
 // TestRotation_lostAnswerAndFailedReadNeverRotateTwice loses the rotate
