@@ -63,7 +63,8 @@ func (s *Server) routes() http.Handler {
 func (s *Server) endpoint(op Operation, required []string, serve http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rec := &statusRecorder{ResponseWriter: w}
-		entry := Request{Op: op, Method: r.Method, Path: r.URL.EscapedPath(), At: time.Now(), UserAgent: r.UserAgent()}
+		entry := Request{Op: op, Method: r.Method, Path: r.URL.EscapedPath(), At: time.Now(), UserAgent: r.UserAgent(),
+			Authorized: r.Header.Get("Authorization") != ""}
 		defer func() {
 			entry.Status, entry.Done = rec.status, time.Now()
 			s.log.add(entry)

@@ -429,6 +429,8 @@ type Request struct {
 	EmptiedBucket bool
 	// UserAgent as received.
 	UserAgent string
+	// Authorized is true when the request carried an Authorization header.
+	Authorized bool
 }
 
 type requestLog struct {

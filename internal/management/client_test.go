@@ -807,6 +807,16 @@ func TestFetchJWKS(t *testing.T) {
 	t.Parallel()
 	srv := acctest.StartEmulator(t, emulator.Options{})
 	client := newClient(t, srv)
+	// The client holds a Management API token: a JWKS, which may be a
+	// gateway's, is read without it.
+	if _, err := client.ListSigningKeys(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	srv.SetGatewayJWKS(srv.PublishedJWKS())
+	if _, err := client.FetchJWKS(context.Background(), srv.URL()+emulator.GatewayJWKSPath); err != nil {
+		t.Fatal(err)
+	}
+	srv.SetGatewayJWKS(nil)
 	set, err := client.FetchJWKS(context.Background(), srv.URL()+"/.well-known/jwks.json")
 	if err != nil || len(set.Keys) != 2 {
 		t.Fatalf("the tenant's JWKS: %+v %v", set, err)
@@ -817,10 +827,18 @@ func TestFetchJWKS(t *testing.T) {
 	if _, err := client.FetchJWKS(context.Background(), srv.URL()+emulator.GatewayJWKSPath); err == nil {
 		t.Fatal("a gateway serving nothing was read")
 	}
+	jwksReads := 0
 	for _, r := range srv.Requests() {
-		if r.Op == emulator.OpToken {
-			t.Fatal("reading a JWKS asked for a token")
+		switch {
+		case r.Op != emulator.OpJWKS && r.Op != emulator.OpGateway:
+		case r.Authorized:
+			t.Errorf("reading %s sent an Authorization header", r.Path)
+		default:
+			jwksReads++
 		}
+	}
+	if jwksReads != 3 || srv.Count(emulator.OpToken) != 1 {
+		t.Fatalf("%d JWKS reads without a token and %d token requests, want 3 and the list's one", jwksReads, srv.Count(emulator.OpToken))
 	}
 }
 
