@@ -118,8 +118,13 @@ func TestExamplesApply(t *testing.T) {
 		// no rotation. The key retired 40 days ago is past every token
 		// lifetime: revoked.
 		"resources/auth0keys_signing_key_rotation_policy": func(t *testing.T, srv *emulator.Server, cli devenv.CLI) error {
-			if due := outputOf(t, cli, "rotation_due_at"); !strings.HasPrefix(due, time.Now().UTC().Add(50*24*time.Hour).Format("2006-01-02")) {
-				return fmt.Errorf("rotation_due_at is %s, want 50 days from now", due)
+			current, _ := srv.Key(exampleKID)
+			since, err := time.Parse(time.RFC3339, *current.CurrentSince)
+			if err != nil {
+				return err
+			}
+			if due, want := outputOf(t, cli, "rotation_due_at"), since.Add(2160*time.Hour).Format(time.RFC3339); due != want {
+				return fmt.Errorf("rotation_due_at is %s, want %s, 90 days after %s became current", due, want, exampleKID)
 			}
 			return wantPreviousKeyRevoked(t, srv, cli)
 		},
