@@ -74,6 +74,15 @@ func wantWrites(srv *emulator.Server, rotations, revocations int) error {
 	return nil
 }
 
+// wantCurrentKIDRead checks that the example's current_kid output names
+// exampleKID and that the tenant was only read.
+func wantCurrentKIDRead(t *testing.T, srv *emulator.Server, cli devenv.CLI) error {
+	if kid := outputOf(t, cli, "current_kid"); kid != exampleKID {
+		return fmt.Errorf("current_kid is %q, want %q", kid, exampleKID)
+	}
+	return wantWrites(srv, 0, 0)
+}
+
 // wantPreviousKeyRevoked checks that the tenant did not rotate and that
 // examplePreviousKID alone was revoked.
 func wantPreviousKeyRevoked(_ *testing.T, srv *emulator.Server, _ devenv.CLI) error {
@@ -89,18 +98,8 @@ func wantPreviousKeyRevoked(_ *testing.T, srv *emulator.Server, _ devenv.CLI) er
 func TestExamplesApply(t *testing.T) {
 	parallelAcceptanceTest(t)
 	tests := map[string]func(t *testing.T, srv *emulator.Server, cli devenv.CLI) error{
-		"quickstart": func(t *testing.T, srv *emulator.Server, cli devenv.CLI) error {
-			if kid := outputOf(t, cli, "current_kid"); kid != exampleKID {
-				return fmt.Errorf("current_kid is %q, want %q", kid, exampleKID)
-			}
-			return wantWrites(srv, 0, 0)
-		},
-		"data-sources/auth0keys_signing_keys": func(t *testing.T, srv *emulator.Server, cli devenv.CLI) error {
-			if kid := outputOf(t, cli, "current_kid"); kid != exampleKID {
-				return fmt.Errorf("current_kid is %q, want %q", kid, exampleKID)
-			}
-			return wantWrites(srv, 0, 0)
-		},
+		"quickstart":                          wantCurrentKIDRead,
+		"data-sources/auth0keys_signing_keys": wantCurrentKIDRead,
 		"data-sources/auth0keys_signing_key": func(t *testing.T, srv *emulator.Server, cli devenv.CLI) error {
 			next := keyIn(t, srv, nextKey)
 			if jwk := outputOf(t, cli, "next_jwk"); !strings.Contains(jwk, `"kid":"`+next.KID+`"`) {
@@ -110,7 +109,6 @@ func TestExamplesApply(t *testing.T) {
 		},
 		// Revokes the key retired 40 days ago, and that key alone.
 		"resources/auth0keys_signing_key_revocation": wantPreviousKeyRevoked,
-
 		// Imports the rotation that made exampleKID current, sending no
 		// rotation, and revokes the key it retired 40 days ago.
 		"resources/auth0keys_signing_key_rotation": wantPreviousKeyRevoked,
