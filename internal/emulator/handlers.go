@@ -82,15 +82,7 @@ func (s *Server) endpoint(op Operation, required []string, serve http.HandlerFun
 		if fault != nil && fault.RotateFirst {
 			_, _ = s.tenant.rotate()
 		}
-		// Management API requests count against the tenant's rate limit;
-		// the others only show it.
-		var rate rateView
-		exceeded := false
-		if required != nil {
-			rate, exceeded = s.limits.take(time.Now())
-		} else {
-			rate = s.limits.peek(time.Now())
-		}
+		rate, exceeded := s.rate(required != nil)
 		h := w.Header()
 		h.Set("X-RateLimit-Limit", strconv.Itoa(rate.limit))
 		if fault != nil && !fault.AfterProcessing && fault.answers() {
@@ -122,6 +114,15 @@ func (s *Server) endpoint(op Operation, required []string, serve http.HandlerFun
 		}
 		done.replay(rec)
 	})
+}
+
+// rate takes a Management API request (counted) from the tenant's rate
+// limit, and reports whether it was exceeded; other requests only see it.
+func (s *Server) rate(counted bool) (rateView, bool) {
+	if counted {
+		return s.limits.take(time.Now())
+	}
+	return s.limits.peek(time.Now()), false
 }
 
 // wait holds an answer for d, and reports false when the client left first.
