@@ -115,7 +115,8 @@ func (r *signingKeyRotationPolicyResource) Schema(ctx context.Context, _ resourc
 				}},
 			},
 			"first_seen_current": schema.MapAttribute{
-				Description: "When the policy first saw each current key whose current_since Auth0 leaves out, by kid (RFC 3339).",
+				Description: "When the policy first saw each current key whose current_since Auth0 leaves out, by kid (RFC 3339): " +
+					"for a policy being created, the time of its apply, so its plan shows it as known after apply.",
 				Computed:    true,
 				ElementType: types.StringType,
 			},
@@ -168,9 +169,7 @@ func (r *signingKeyRotationPolicyResource) ModifyPlan(ctx context.Context, req r
 		return
 	case due:
 		resp.Diagnostics.Append(r.checkActs(ctx, client, plan, sched)...)
-		for _, act := range sched.acts(client.Domain()) {
-			resp.Diagnostics.AddWarning("This plan changes the tenant's signing keys", act)
-		}
+		resp.Diagnostics.Append(actWarnings(sched, client.Domain())...)
 		resp.Diagnostics.Append(plan.record(sched, rotateAfter)...)
 	case create:
 		resp.Diagnostics.Append(plan.record(sched, rotateAfter)...)
@@ -182,7 +181,44 @@ func (r *signingKeyRotationPolicyResource) ModifyPlan(ctx context.Context, req r
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if create {
+		plan.leaveFirstSightToApply()
+	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+}
+
+// actWarnings warns once for each act the schedule plans.
+func actWarnings(s schedule, domain string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	for _, act := range s.acts(domain) {
+		diags.AddWarning("This plan changes the tenant's signing keys", act)
+	}
+	return diags
+}
+
+// leaveFirstSightToApply leaves to the apply the values a new policy dates
+// from when it first saw the current key, whose current_since Auth0 leaves
+// out: the apply's final plan sees it later than the plan did, so the plan
+// cannot name that time.
+func (m *rotationPolicyModel) leaveFirstSightToApply() {
+	if len(m.FirstSeenCurrent.Elements()) == 0 {
+		return
+	}
+	m.FirstSeenCurrent = types.MapUnknown(types.StringType)
+	m.CurrentSince, m.RotationDueAt = types.StringUnknown(), types.StringUnknown()
+}
+
+// dateFirstSight records, at the apply, the first sight of the current key
+// that the plan left unknown (leaveFirstSightToApply).
+func (m *rotationPolicyModel) dateFirstSight(now time.Time) {
+	if !m.FirstSeenCurrent.IsUnknown() {
+		return
+	}
+	m.FirstSeenCurrent = firstSeenValue(map[string]time.Time{m.CurrentKID.ValueString(): now})
+	rotateAfter, _ := time.ParseDuration(m.RotateAfter.ValueString())
+	if m.CurrentSince.IsUnknown() {
+		m.CurrentSince, m.RotationDueAt = optionalTime(now), optionalTime(now.Add(rotateAfter))
+	}
 }
 
 // keepTenant takes what the state says of the tenant's keys.
@@ -443,6 +479,7 @@ func (r *signingKeyRotationPolicyResource) apply(ctx context.Context, planned tf
 	ctx, cancel := bounded(ctx, limit, byDefault, diags)
 	defer cancel()
 	r.carryOut(ctx, &plan, timeout, diags)
+	plan.dateFirstSight(time.Now())
 	diags.Append(state.Set(ctx, plan)...)
 }
 

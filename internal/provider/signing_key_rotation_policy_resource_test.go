@@ -1,6 +1,7 @@
 package provider_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -87,6 +88,51 @@ func TestRotationPolicy_dueRotationAndRevocationInOnePlan(t *testing.T) {
 			{Config: config, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
 		},
 	})
+}
+
+// TestRotationPolicy_createdOnATenantWithoutKeyDates creates a policy on a
+// tenant whose keys have no dates, as on older tenants, from a saved plan
+// applied seconds later: the plan leaves when it first saw the current
+// key to the apply, whose final plan would see it later, and the apply
+// records it; the next plan is empty.
+func TestRotationPolicy_createdOnATenantWithoutKeyDates(t *testing.T) {
+	parallelAcceptanceTest(t)
+	srv := startTenant(t, emulator.Options{Keys: []emulator.KeySpec{{Previous: true}, {Current: true}, {Next: true}}})
+	current := keyIn(t, srv, currentKey)
+	cli := acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+policy(`rotate_after = "24h"`, `revoke_after = "1h"`)+
+		"output \"policy\" {\n  value = auth0keys_signing_key_rotation_policy.this\n}\n")
+	out, err := cli.Plan(tfexec.Out("reviewed.tfplan"))
+	if err != nil || !regexp.MustCompile(`first_seen_current\s+= \(known after apply\)`).MatchString(out) {
+		t.Fatalf("the plan (err %v) must leave first_seen_current to the apply:\n%s", err, out)
+	}
+	time.Sleep(1100 * time.Millisecond) // the final plan is made in a later second
+	before := time.Now().UTC().Truncate(time.Second)
+	if out, err := cli.Apply(tfexec.DirOrPlan("reviewed.tfplan")); err != nil {
+		t.Fatalf("apply: %v\n%s", err, out)
+	}
+	raw, err := cli.Output("policy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var state struct {
+		CurrentSince     string            `json:"current_since"`
+		RotationDueAt    string            `json:"rotation_due_at"`
+		FirstSeenCurrent map[string]string `json:"first_seen_current"`
+	}
+	if err := json.Unmarshal(raw, &state); err != nil {
+		t.Fatal(err)
+	}
+	seen, err := time.Parse(time.RFC3339, state.FirstSeenCurrent[current.KID])
+	if err != nil || seen.Before(before) || state.CurrentSince != state.FirstSeenCurrent[current.KID] ||
+		state.RotationDueAt != seen.Add(24*time.Hour).Format(time.RFC3339) {
+		t.Fatalf("want %s first seen at the apply, current since then, due 24 hours later: %+v", current.KID, state)
+	}
+	if out, err := cli.Plan(); err != nil || !strings.Contains(out, "No changes.") {
+		t.Fatalf("the plan after the apply (err %v) is not empty:\n%s", err, out)
+	}
+	if n := srv.Count(emulator.OpRotate) + srv.Count(emulator.OpRevoke); n != 0 {
+		t.Fatalf("%d writes; want none", n)
+	}
 }
 
 // TestRotationPolicy_andARotationInOnePlanAreRefused plans a due policy
