@@ -83,7 +83,9 @@ func (r *signingKeyRotationPolicyResource) Schema(ctx context.Context, _ resourc
 			},
 			"revoke_after": schema.StringAttribute{
 				Description: "Revoke previously used keys that stopped being current at least this long ago: a duration, or `\"auto\"` " +
-					"for the tenant's longest token lifetime (see `effective_revoke_after`). Unset, the policy never revokes.",
+					"for the tenant's longest token lifetime (see `effective_revoke_after`). Unset, the policy never revokes. A key " +
+					"Auth0 gives no `current_until` (some keys of older tenants; its `retired_at` in `keys` is null) is never revoked " +
+					"by the policy: revoke it with `auth0keys_signing_key_revocation` and `grace_period = \"0s\"` once its tokens have expired.",
 				Optional:   true,
 				Validators: []validator.String{autoOrDurationValidator},
 			},
