@@ -63,17 +63,22 @@ func (r *signingKeyRotationPolicyResource) Metadata(_ context.Context, req resou
 	resp.TypeName = req.ProviderTypeName + "_signing_key_rotation_policy"
 }
 
+// rotationPolicyDescription is the resource's description in its schema,
+// and so in its docs.
+const rotationPolicyDescription = "Rotates the tenant's application signing key on a schedule and revokes retired keys once no token " +
+	"they signed can still be live. Each plan names every act as known values (the key that becomes current, the key retired and every " +
+	"key revoked, with their fingerprints) and warns once per act; a plan with nothing due is empty. What is due is decided as of the " +
+	"refresh that read the tenant's keys, so applying the plan later does what it names and nothing more. Creating the resource adopts " +
+	"the tenant and does only what is already due, so there is nothing to import. A rotation is sent exactly once, as by " +
+	"`auth0keys_signing_key_rotation`. One rotation per tenant and plan. Requires `read:signing_keys`, and `create:signing_keys` and " +
+	"`update:signing_keys` to act; `revoke_after = \"auto\"` also needs `read:resource_servers` and `read:clients`."
+
 func (r *signingKeyRotationPolicyResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	computed := func(description string) schema.Attribute {
 		return schema.StringAttribute{Description: description, Computed: true}
 	}
 	resp.Schema = schema.Schema{
-		Description: "Rotates the tenant's application signing key on a schedule and revokes retired keys once no token they signed can still be live. Each plan " +
-			"names every act as known values (the key that becomes current, the key retired and every key revoked, with their fingerprints) and warns " +
-			"once per act; a plan with nothing due is empty. What is due is decided as of the refresh that read the tenant's keys, so applying the plan " +
-			"later does what it names and nothing more. Creating the resource adopts the tenant and does only what is already due, so there is nothing to import. A rotation is sent " +
-			"exactly once, as by `auth0keys_signing_key_rotation`. One rotation per tenant and plan. Requires `read:signing_keys`, and " +
-			"`create:signing_keys` and `update:signing_keys` to act; `revoke_after = \"auto\"` also needs `read:resource_servers` and `read:clients`.",
+		Description: rotationPolicyDescription,
 		Attributes: map[string]schema.Attribute{
 			"id": computed("The tenant's domain."),
 			"rotate_after": schema.StringAttribute{
