@@ -70,10 +70,12 @@ func (s schedule) rotationDueAt(rotateAfter time.Duration) time.Time {
 }
 
 // needsLifetime reports whether a revocation decision depends on how long
-// tokens live: a retired key that is not past Auth0's longest lifetime.
+// tokens live: a retired key that is not past Auth0's longest lifetime. A
+// key retired at a time Auth0 does not give is never revoked, so no
+// lifetime decides anything for it.
 func (s schedule) needsLifetime(now time.Time) bool {
 	for _, k := range s.keys {
-		if k.Status == statusPrevious && (k.RetiredAt.IsZero() || now.Sub(k.RetiredAt) < longestLifetime) {
+		if k.Status == statusPrevious && !k.RetiredAt.IsZero() && now.Sub(k.RetiredAt) < longestLifetime {
 			return true
 		}
 	}

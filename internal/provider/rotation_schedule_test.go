@@ -50,6 +50,11 @@ func TestSchedulePlan(t *testing.T) {
 	if !s.needsLifetime(testNow) {
 		t.Error("a key retired 35 hours ago needs the lifetime to decide")
 	}
+	// An undated key is never revoked: no lifetime decides anything for it.
+	s, _ = scheduleOf([]management.SigningKey{keys[0], keys[2], keys[3], keys[4]}, nil, testNow.Add(30*24*time.Hour))
+	if s.needsLifetime(testNow.Add(30 * 24 * time.Hour)) {
+		t.Error("an undated key and one retired 31 days ago made the policy read the token lifetimes")
+	}
 }
 
 func TestScheduleDatesACurrentKeyWithoutCurrentSince(t *testing.T) {

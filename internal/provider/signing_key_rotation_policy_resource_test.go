@@ -316,20 +316,35 @@ func TestRotationPolicy_jwksCheckAtApplyNamesItsTimeout(t *testing.T) {
 }
 
 // TestRotationPolicy_quietPlanMakesTwoRequests plans an adopted policy
-// with nothing due, as a scheduled run would.
+// with nothing due, as a scheduled run would: on a fresh tenant, and under
+// revoke_after = "auto" on a tenant with a previous key Auth0 gives no
+// current_until, which no token lifetime decides anything for.
 func TestRotationPolicy_quietPlanMakesTwoRequests(t *testing.T) {
 	parallelAcceptanceTest(t)
-	srv := startTenant(t, emulator.Options{})
-	cli := acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+policy(`rotate_after = "2160h"`, `revoke_after = "720h"`))
-	if _, err := cli.Apply(); err != nil {
-		t.Fatal(err)
+	tests := map[string]struct {
+		keys        []emulator.KeySpec
+		revokeAfter string
+	}{
+		"fresh tenant": {revokeAfter: "720h"},
+		"undated previous key, auto": {revokeAfter: "auto", keys: []emulator.KeySpec{{Previous: true},
+			{Current: true, CurrentSince: time.Now().Add(-24 * time.Hour)}, {Next: true}}},
 	}
-	srv.ResetRequests()
-	if _, err := cli.Plan(); err != nil {
-		t.Fatal(err)
-	}
-	if n := len(srv.Requests()); n != 2 || srv.Count(emulator.OpToken) != 1 || srv.Count(emulator.OpList) != 1 {
-		t.Fatalf("a quiet plan made %d requests, want 2 (token, list): %v", n, srv.Requests())
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := startTenant(t, emulator.Options{Keys: tc.keys})
+			cli := acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+policy(`rotate_after = "2160h"`, `revoke_after = "`+tc.revokeAfter+`"`))
+			if out, err := cli.Apply(); err != nil {
+				t.Fatalf("apply: %v\n%s", err, out)
+			}
+			srv.ResetRequests()
+			if out, err := cli.Plan(); err != nil || !strings.Contains(out, "No changes.") {
+				t.Fatalf("the quiet plan (err %v) is not empty:\n%s", err, out)
+			}
+			if n := len(srv.Requests()); n != 2 || srv.Count(emulator.OpToken) != 1 || srv.Count(emulator.OpList) != 1 {
+				t.Fatalf("a quiet plan made %d requests, want 2 (token, list): %v", n, srv.Requests())
+			}
+		})
 	}
 }
 
