@@ -148,9 +148,7 @@ func TestExamplesApply(t *testing.T) {
 			if k, _ := srv.Key(exampleKID); !k.Revoked {
 				return fmt.Errorf("step 2 did not revoke %s", exampleKID)
 			}
-			if out, err := cli.Plan(tfexec.Var("revoke_previous_key=true"), tfexec.Var("grace_period=0s")); err != nil || !strings.Contains(out, "No changes.") {
-				return fmt.Errorf("the plan after step 2 (err %v) is not empty:\n%s", err, out)
-			}
+			wantEmptyPlan(t, cli, "the plan after step 2", tfexec.Var("revoke_previous_key=true"), tfexec.Var("grace_period=0s"))
 			return wantWrites(srv, 1, 1)
 		},
 	}
@@ -169,9 +167,7 @@ func TestExamplesApply(t *testing.T) {
 			if out, err := cli.Apply(); err != nil {
 				t.Fatalf("apply: %v\n%s", err, out)
 			}
-			if out, err := cli.Plan(); err != nil || !strings.Contains(out, "No changes.") {
-				t.Fatalf("the plan after the example's apply (err %v) is not empty:\n%s", err, out)
-			}
+			wantEmptyPlan(t, cli, "the plan after the example's apply")
 			if err := check(t, srv, cli); err != nil {
 				t.Fatal(err)
 			}

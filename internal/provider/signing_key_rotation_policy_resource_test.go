@@ -29,6 +29,14 @@ func policy(extra ...string) string {
 	return "resource \"auth0keys_signing_key_rotation_policy\" \"this\" {\n  " + strings.Join(extra, "\n  ") + "\n}\n"
 }
 
+// policyRevokingAfterAVariable configures, on srv's tenant, a policy that
+// rotates after 90 days and revokes after var.revoke_after: never, until a
+// plan sets the variable.
+func policyRevokingAfterAVariable(srv *emulator.Server) string {
+	return acctest.ProviderBlock(srv) + "variable \"revoke_after\" {\n  default = null\n}\n" +
+		policy(`rotate_after = "2160h"`, `revoke_after = var.revoke_after`)
+}
+
 // keyAt is the check of one key of the policy's keys list.
 func keyAt(kid, fingerprint, status, act string) knownvalue.Check {
 	var actCheck knownvalue.Check = knownvalue.Null()
@@ -128,9 +136,7 @@ func TestRotationPolicy_createdOnATenantWithoutKeyDates(t *testing.T) {
 		state.RotationDueAt != seen.Add(24*time.Hour).Format(time.RFC3339) {
 		t.Fatalf("want %s first seen at the apply, current since then, due 24 hours later: %+v", current.KID, state)
 	}
-	if out, err := cli.Plan(); err != nil || !strings.Contains(out, "No changes.") {
-		t.Fatalf("the plan after the apply (err %v) is not empty:\n%s", err, out)
-	}
+	wantEmptyPlan(t, cli, "the plan after the apply")
 	if n := srv.Count(emulator.OpRotate) + srv.Count(emulator.OpRevoke); n != 0 {
 		t.Fatalf("%d writes; want none", n)
 	}
@@ -338,9 +344,7 @@ func TestRotationPolicy_quietPlanMakesTwoRequests(t *testing.T) {
 				t.Fatalf("apply: %v\n%s", err, out)
 			}
 			srv.ResetRequests()
-			if out, err := cli.Plan(); err != nil || !strings.Contains(out, "No changes.") {
-				t.Fatalf("the quiet plan (err %v) is not empty:\n%s", err, out)
-			}
+			wantEmptyPlan(t, cli, "the quiet plan")
 			if n := len(srv.Requests()); n != 2 || srv.Count(emulator.OpToken) != 1 || srv.Count(emulator.OpList) != 1 {
 				t.Fatalf("a quiet plan made %d requests, want 2 (token, list): %v", n, srv.Requests())
 			}
@@ -482,9 +486,7 @@ func TestRotationPolicy_lostRotateAnswers(t *testing.T) {
 				t.Fatalf("the apply (err %v) must say %q:\n%s", err, tc.want(next.KID), out)
 			}
 			applyUntilSuccess(t, cli, 1)
-			if out, err := cli.Plan(); err != nil || !strings.Contains(out, "No changes.") {
-				t.Fatalf("the plan after the rotation (err %v) is not empty:\n%s", err, out)
-			}
+			wantEmptyPlan(t, cli, "the plan after the rotation")
 			if tc.rotations == 0 {
 				if k, _ := srv.Key(next.KID); !k.Current || srv.Rotations() != 1 {
 					t.Fatalf("%d rotations, %s current: %v; want one rotation that made it current", srv.Rotations(), next.KID, k.Current)
@@ -607,8 +609,7 @@ func TestRotationPolicy_revocationCheckedAgainstTheTenantAtApply(t *testing.T) {
 			prev, current := keyIn(t, srv, previousKey), keyIn(t, srv, currentKey)
 			// A policy that never revokes is in place; the reviewed plan
 			// makes it revoke keys retired a week ago.
-			cli := acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+"variable \"revoke_after\" {\n  default = null\n}\n"+
-				policy(`rotate_after = "2160h"`, `revoke_after = var.revoke_after`))
+			cli := acctest.ProviderCLI(t, policyRevokingAfterAVariable(srv))
 			if out, err := cli.Apply(); err != nil {
 				t.Fatalf("apply: %v\n%s", err, out)
 			}
@@ -713,9 +714,7 @@ func TestRotationPolicy_savedPlanDoesWhatItNamed(t *testing.T) {
 	srv := startTenantWithHistory(t)
 	named := keyIn(t, srv, previousKey) // retired ten days ago
 	current := keyIn(t, srv, currentKey)
-	config := acctest.ProviderBlock(srv) + "variable \"revoke_after\" {\n  default = null\n}\n" +
-		policy(`rotate_after = "2160h"`, `revoke_after = var.revoke_after`)
-	cli := acctest.ProviderCLI(t, config)
+	cli := acctest.ProviderCLI(t, policyRevokingAfterAVariable(srv))
 	if _, err := cli.Apply(); err != nil { // a policy that never revokes
 		t.Fatal(err)
 	}

@@ -449,6 +449,15 @@ func applyUntilSuccess(t *testing.T, cli devenv.CLI, tries int) string {
 	return ""
 }
 
+// wantEmptyPlan plans, with opts, and fails the test unless the plan is
+// empty; what names the plan in the failure.
+func wantEmptyPlan(t *testing.T, cli devenv.CLI, what string, opts ...tfexec.PlanOption) {
+	t.Helper()
+	if out, err := cli.Plan(opts...); err != nil || !strings.Contains(out, "No changes.") {
+		t.Fatalf("%s (err %v) is not empty:\n%s", what, err, out)
+	}
+}
+
 // outputOf reads an output of the configuration's state.
 func outputOf(t *testing.T, cli devenv.CLI, name string) string {
 	t.Helper()
