@@ -222,8 +222,8 @@ func (m *rotationPolicyModel) dateFirstSight(now time.Time) {
 		return
 	}
 	m.FirstSeenCurrent = firstSeenValue(map[string]time.Time{m.CurrentKID.ValueString(): now})
-	rotateAfter, _ := time.ParseDuration(m.RotateAfter.ValueString())
 	if m.CurrentSince.IsUnknown() {
+		rotateAfter, _ := time.ParseDuration(m.RotateAfter.ValueString())
 		m.CurrentSince, m.RotationDueAt = optionalTime(now), optionalTime(now.Add(rotateAfter))
 	}
 }
@@ -580,20 +580,20 @@ func (r *signingKeyRotationPolicyResource) revokeDue(ctx context.Context, client
 			continue
 		}
 		err := revokeIfStillDue(ctx, client, k.KID, revokeAfter, diags)
-		switch {
-		case revocationUnsettled(err):
+		if err == nil {
+			continue
+		}
+		sched.keys[i].Status, sched.keys[i].Act = statusPrevious, ""
+		if revocationUnsettled(err) {
 			diags.AddError("The revocation's outcome is unknown",
 				fmt.Sprintf("Whether signing key %s of Auth0 tenant %s is revoked is unknown: %s\n\n"+
 					"The next plan reads the tenant: a revoked key is recorded, and one that is not is proposed again.",
 					k.KID, client.Domain(), tenantErrorDetail(err, timeout)))
-		case err != nil:
-			diags.AddError("Cannot revoke a signing key the policy found due",
-				fmt.Sprintf("Signing key %s of Auth0 tenant %s was not revoked: %s\n\nThe next plan proposes it again while it is due.",
-					k.KID, client.Domain(), tenantErrorDetail(err, timeout)))
+			continue
 		}
-		if err != nil {
-			sched.keys[i].Status, sched.keys[i].Act = statusPrevious, ""
-		}
+		diags.AddError("Cannot revoke a signing key the policy found due",
+			fmt.Sprintf("Signing key %s of Auth0 tenant %s was not revoked: %s\n\nThe next plan proposes it again while it is due.",
+				k.KID, client.Domain(), tenantErrorDetail(err, timeout)))
 	}
 	keep := *plan
 	diags.Append(keep.record(sched, 0)...)
