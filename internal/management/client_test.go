@@ -252,6 +252,35 @@ func TestConcurrentListsShareOneRequest(t *testing.T) {
 	wantCounts(t, srv, map[emulator.Operation]int{emulator.OpToken: 1, emulator.OpList: 1})
 }
 
+// On loopback a list is answered at once; a reader that starts a moment
+// after another still shares its list, sent after both asked.
+func TestListWaitsForReadersThatStartLater(t *testing.T) {
+	t.Parallel()
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	client := newClient(t, srv)
+	management.SetListGatherWindow(client, 500*time.Millisecond)
+	ctx := context.Background()
+	if _, _, err := client.GrantedScopes(ctx); err != nil { // the token, held from now on
+		t.Fatal(err)
+	}
+	first := make(chan error, 1)
+	go func() { _, err := client.ListSigningKeys(ctx); first <- err }()
+	time.Sleep(50 * time.Millisecond)
+	later := time.Now()
+	if _, err := client.ListSigningKeys(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	wantCounts(t, srv, map[emulator.Operation]int{emulator.OpToken: 1, emulator.OpList: 1})
+	for _, r := range srv.Requests() {
+		if r.Op == emulator.OpList && r.At.Before(later) {
+			t.Errorf("the shared list was sent at %s, before the later reader asked at %s", r.At, later)
+		}
+	}
+}
+
 // The token a shared list needs is fetched while its readers gather, not
 // after: on a tenant farther away than the gathering wait, the wait costs
 // no time.

@@ -57,6 +57,7 @@ func startTenant(t *testing.T, opts emulator.Options) *emulator.Server {
 func TestPlan_oneTokenAndOneListForManyReads(t *testing.T) {
 	soloAcceptanceTest(t)
 	srv := startTenantWithHistory(t)
+	srv.SetLatency(50 * time.Millisecond) // a tenant a round trip away; see devenv.RequestWorkloads
 	var config strings.Builder
 	config.WriteString(acctest.ProviderBlock(srv))
 	for i := range 5 {
@@ -164,7 +165,7 @@ func TestRequests(t *testing.T) {
 			return rotates(srv, 0)
 		}},
 		// One token request and one list serve every read of the plan.
-		"plan of 3 revocations + 2 data sources": {2, func(srv *emulator.Server) error { return revokes(srv, 0) }},
+		"plan of 3 revocations + 2 data sources, +50 ms": {2, func(srv *emulator.Server) error { return revokes(srv, 0) }},
 		// The plan: token, list. The apply: token, the final plan's list, revoke.
 		"apply of one revocation": {5, func(srv *emulator.Server) error { return revokes(srv, 1) }},
 		// The apply: token, the final plan's list, the list right before rotating, rotate.
