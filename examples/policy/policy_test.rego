@@ -89,3 +89,17 @@ test_a_rotation_policy_revoking_a_key_retired_hours_ago_is_denied if {
 test_a_rotation_policy_revoking_old_keys_passes if {
 	count(all_denies(data.plans.policy_old_revocation)) == 0
 }
+
+test_a_rotation_policy_revoking_an_undated_key_counts_from_its_first_sight if {
+	denies := revocation_age.deny with input as data.plans.policy_undated_revocation
+	count(denies) == 1
+	some msg in denies
+	contains(msg, "auth0keys_signing_key_rotation_policy.tenant revokes signing key undated, which stopped being current 0.0 hours ago")
+}
+
+test_a_rotation_policy_created_revoking_an_undated_key_is_denied if {
+	denies := revocation_age.deny with input as data.plans.policy_undated_at_create
+	count(denies) == 1
+	some msg in denies
+	contains(msg, "auth0keys_signing_key_rotation_policy.tenant revokes signing key undated, and the plan does not say when it stopped being current")
+}

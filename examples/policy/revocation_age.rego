@@ -19,20 +19,37 @@ now_ns := time.parse_rfc3339_ns(plan.doc.timestamp) if plan.doc.timestamp
 
 else := time.now_ns()
 
-# Revocations a rotation policy plans: keys whose act is "revoked".
-deny contains msg if {
+# Keys a rotation policy revokes: those whose act is "revoked", by policy
+# change, with when each stopped being current: Auth0's retired_at, else
+# when the policy first saw it retired (it was retired no later).
+policy_revocations contains [rc, key] if {
 	some rc in plan.doc.resource_changes
 	rc.type == "auth0keys_signing_key_rotation_policy"
 	some action in rc.change.actions
 	action in {"create", "update"}
 	some key in rc.change.after.keys
 	key.act == "revoked"
-	hours := (now_ns - time.parse_rfc3339_ns(key.retired_at)) / (3600 * 1000000000)
+}
+
+retired_at(rc, key) := key.retired_at if is_string(key.retired_at)
+
+else := rc.change.after.first_seen_previous[key.kid] if is_string(rc.change.after.first_seen_previous[key.kid])
+
+deny contains msg if {
+	some [rc, key] in policy_revocations
+	hours := (now_ns - time.parse_rfc3339_ns(retired_at(rc, key))) / (3600 * 1000000000)
 	hours < min_retired_hours
 	msg := sprintf(
 		"%s revokes signing key %s, which stopped being current %.1f hours ago; wait until it has been retired %v hours",
 		[rc.address, key.kid, hours, min_retired_hours],
 	)
+}
+
+# A policy being created dates undated keys only at its apply.
+deny contains msg if {
+	some [rc, key] in policy_revocations
+	not retired_at(rc, key)
+	msg := sprintf("%s revokes signing key %s, and the plan does not say when it stopped being current", [rc.address, key.kid])
 }
 
 # Revocations this plan would send: an adopted, already revoked key plans

@@ -106,6 +106,23 @@ func (c CLI) StringOutput(name string) (string, error) {
 	return s, json.Unmarshal(raw, &s)
 }
 
+// StateValues returns the attributes of one resource in the state, by its
+// address, as JSON, as terraform show -json prints them.
+func (c CLI) StateValues(address string) (json.RawMessage, error) {
+	state, err := c.tf.Show(context.Background())
+	if err != nil {
+		return nil, err
+	}
+	if state.Values != nil && state.Values.RootModule != nil {
+		for _, r := range state.Values.RootModule.Resources {
+			if r.Address == address {
+				return json.Marshal(r.AttributeValues)
+			}
+		}
+	}
+	return nil, fmt.Errorf("no resource %s in the state", address)
+}
+
 // PlanJSON returns the JSON form of a saved plan, as terraform show -json
 // prints it.
 func (c CLI) PlanJSON(planFile string) ([]byte, error) {

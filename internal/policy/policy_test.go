@@ -62,24 +62,12 @@ func TestPolicies(t *testing.T) {
 	data := t.TempDir()
 	for _, p := range plans {
 		cli := acctest.ProviderCLI(t, provider+p.config)
-		if _, err := cli.Plan(append([]tfexec.PlanOption{tfexec.Out("plan.bin")}, p.args...)...); err != nil {
-			t.Fatalf("%s: %v", p.name, err)
-		}
-		planJSON, err := cli.PlanJSON("plan.bin")
-		if err != nil {
-			t.Fatalf("%s: %v", p.name, err)
-		}
-		dir := filepath.Join(data, "plans", p.name)
-		if err := os.MkdirAll(dir, 0o700); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, "data.json"), planJSON, 0o600); err != nil {
-			t.Fatal(err)
-		}
+		savePlan(t, cli, data, p.name, p.args...)
 	}
 	if n := srv.Count(emulator.OpRevoke) + srv.Count(emulator.OpRotate); n != 0 {
 		t.Fatalf("plans sent %d writes", n)
 	}
+	undatedPolicyPlans(t, data, rotationPolicy)
 
 	root, err := devenv.RepoRoot()
 	if err != nil {
@@ -97,10 +85,50 @@ func TestPolicies(t *testing.T) {
 	if err != nil {
 		t.Fatalf("opa test failed: %v", err)
 	}
-	if !strings.Contains(string(out), "PASS: 14/14") {
-		t.Fatalf("want all 14 policy tests to run and pass")
+	if !strings.Contains(string(out), "PASS: 16/16") {
+		t.Fatalf("want all 16 policy tests to run and pass")
 	}
 	checkPolicySet(t, opa, policies, filepath.Join(data, "plans", "recent_revocation", "data.json"))
+}
+
+// savePlan plans with cli and saves the plan's JSON as data.plans.NAME.
+func savePlan(t *testing.T, cli devenv.CLI, data, name string, args ...tfexec.PlanOption) {
+	t.Helper()
+	if out, err := cli.Plan(append([]tfexec.PlanOption{tfexec.Out("plan.bin")}, args...)...); err != nil {
+		t.Fatalf("%s: %v\n%s", name, err, out)
+	}
+	planJSON, err := cli.PlanJSON("plan.bin")
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	dir := filepath.Join(data, "plans", name)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "data.json"), planJSON, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// undatedPolicyPlans saves the plans of a rotation policy that revokes a
+// previous key Auth0 gives no current_until, on a tenant of its own: one
+// being created, which dates its first sight of the key only at its apply,
+// and one applied seconds before, which has seen the key retired since.
+func undatedPolicyPlans(t *testing.T, data string, rotationPolicy func(revokeAfter string) string) {
+	t.Helper()
+	srv := acctest.StartEmulator(t, emulator.Options{Keys: []emulator.KeySpec{{KID: "undated", Previous: true},
+		{Current: true, CurrentSince: time.Now().Add(-time.Hour)}, {Next: true}}})
+	provider := acctest.ProviderBlock(srv)
+	savePlan(t, acctest.ProviderCLI(t, provider+rotationPolicy("0s")), data, "policy_undated_at_create")
+	cli := acctest.ProviderCLI(t, provider+"variable \"revoke_after\" {\n  default = \"720h\"\n}\n"+rotationPolicy("${var.revoke_after}"))
+	if out, err := cli.Apply(); err != nil {
+		t.Fatalf("apply: %v\n%s", err, out)
+	}
+	time.Sleep(2 * time.Second)
+	savePlan(t, cli, data, "policy_undated_revocation", tfexec.Var("revoke_after=1s"))
+	if n := srv.Count(emulator.OpRevoke) + srv.Count(emulator.OpRotate); n != 0 {
+		t.Fatalf("plans sent %d writes", n)
+	}
 }
 
 // checkPolicySet evaluates each query of the Terraform Cloud policy set

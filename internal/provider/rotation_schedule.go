@@ -21,8 +21,28 @@ type scheduledKey struct {
 	KID         string
 	Fingerprint string
 	Status      string    // current, next, previous or revoked, after the apply
-	RetiredAt   time.Time // when it stopped being current; zero when unknown or current
-	Act         string    // what the plan does to it, if anything
+	RetiredAt   time.Time // when it stopped being current, as Auth0 says; zero when it does not, or current
+	// FirstSeenPrevious is when the policy first saw a previous key that
+	// Auth0 gives no current_until: it was retired no later than that.
+	FirstSeenPrevious time.Time
+	Act               string // what the plan does to it, if anything
+}
+
+// retiredBy is the latest time the key can have stopped being current:
+// Auth0's current_until, else when the policy first saw it previous; zero
+// for a key not seen previous.
+func (k scheduledKey) retiredBy() time.Time {
+	if !k.RetiredAt.IsZero() {
+		return k.RetiredAt
+	}
+	return k.FirstSeenPrevious
+}
+
+// firstSights are when the policy first saw, by kid, each current key
+// that Auth0 gives no current_since, and each previous key that it gives
+// no current_until.
+type firstSights struct {
+	current, previous map[string]time.Time
 }
 
 // schedule is the tenant's keys as the policy sees them, and when the
@@ -33,30 +53,40 @@ type schedule struct {
 }
 
 // scheduleOf reads a tenant's keys: current, next and previous keys that
-// are not revoked. firstSeen dates a current key whose current_since Auth0
-// leaves out from when the policy first saw it current.
-func scheduleOf(keys []management.SigningKey, firstSeen map[string]time.Time, now time.Time) (schedule, map[string]time.Time) {
+// are not revoked. A key Auth0 leaves undated is dated from the policy's
+// first sight of it: as seen before, else now. It returns the first
+// sights of the keys it lists.
+func scheduleOf(keys []management.SigningKey, before firstSights, now time.Time) (schedule, firstSights) {
 	roles := management.Roles(keys)
 	var s schedule
-	seen := map[string]time.Time{}
+	seen := firstSights{current: map[string]time.Time{}, previous: map[string]time.Time{}}
+	firstSight := func(in map[string]time.Time, kid string) time.Time {
+		if t, ok := in[kid]; ok {
+			return t
+		}
+		return now
+	}
 	if c := roles.Current; c != nil {
 		s.keys = append(s.keys, scheduledKey{KID: c.KID, Fingerprint: c.Fingerprint, Status: statusCurrent})
 		if since, err := time.Parse(time.RFC3339, string(c.CurrentSince)); err == nil {
 			s.currentSince = since
 		} else {
-			s.currentSince = now
-			if t, ok := firstSeen[c.KID]; ok {
-				s.currentSince = t
-			}
-			seen[c.KID] = s.currentSince
+			s.currentSince = firstSight(before.current, c.KID)
+			seen.current[c.KID] = s.currentSince
 		}
 	}
 	if n := roles.Next; n != nil {
 		s.keys = append(s.keys, scheduledKey{KID: n.KID, Fingerprint: n.Fingerprint, Status: statusNext})
 	}
 	for _, p := range roles.Previous {
-		retired, _ := time.Parse(time.RFC3339, string(p.CurrentUntil))
-		s.keys = append(s.keys, scheduledKey{KID: p.KID, Fingerprint: p.Fingerprint, Status: statusPrevious, RetiredAt: retired})
+		k := scheduledKey{KID: p.KID, Fingerprint: p.Fingerprint, Status: statusPrevious}
+		if retired, err := time.Parse(time.RFC3339, string(p.CurrentUntil)); err == nil {
+			k.RetiredAt = retired
+		} else {
+			k.FirstSeenPrevious = firstSight(before.previous, p.KID)
+			seen.previous[p.KID] = k.FirstSeenPrevious
+		}
+		s.keys = append(s.keys, k)
 	}
 	return s, seen
 }
@@ -70,12 +100,11 @@ func (s schedule) rotationDueAt(rotateAfter time.Duration) time.Time {
 }
 
 // needsLifetime reports whether a revocation decision depends on how long
-// tokens live: a retired key that is not past Auth0's longest lifetime. A
-// key retired at a time Auth0 does not give is never revoked, so no
-// lifetime decides anything for it.
+// tokens live: a retired key that is not past Auth0's longest lifetime, as
+// dated by retiredBy.
 func (s schedule) needsLifetime(now time.Time) bool {
 	for _, k := range s.keys {
-		if k.Status == statusPrevious && !k.RetiredAt.IsZero() && now.Sub(k.RetiredAt) < longestLifetime {
+		if k.Status == statusPrevious && !k.retiredBy().IsZero() && now.Sub(k.retiredBy()) < longestLifetime {
 			return true
 		}
 	}
@@ -84,8 +113,8 @@ func (s schedule) needsLifetime(now time.Time) bool {
 
 // plan marks what is due at now: a rotation when the current key has been
 // current rotateAfter, and the revocation of every previous key retired
-// at least revokeAfter ago (none when revokeAfter is negative). A key this
-// plan retires is not revoked by it. It reports whether anything is due.
+// at least revokeAfter ago, as dated by retiredBy (none when revokeAfter is
+// negative). A key this plan retires is not revoked by it. It reports whether anything is due.
 func (s *schedule) plan(now time.Time, rotateAfter, revokeAfter time.Duration) bool {
 	due := false
 	if at := s.rotationDueAt(rotateAfter); !at.IsZero() && !now.Before(at) && s.has(statusNext) {
@@ -100,7 +129,7 @@ func (s *schedule) plan(now time.Time, rotateAfter, revokeAfter time.Duration) b
 		due = true
 	}
 	for i, k := range s.keys {
-		if revokeAfter >= 0 && k.Status == statusPrevious && k.Act == "" && !k.RetiredAt.IsZero() && now.Sub(k.RetiredAt) >= revokeAfter {
+		if revokeAfter >= 0 && k.Status == statusPrevious && k.Act == "" && !k.retiredBy().IsZero() && now.Sub(k.retiredBy()) >= revokeAfter {
 			s.keys[i].Status, s.keys[i].Act = statusRevoked, actRevoked
 			due = true
 		}

@@ -29,44 +29,75 @@ func TestSchedulePlan(t *testing.T) {
 		}
 		return strings.Join(out, ", ")
 	}
+	seenBefore := firstSights{previous: map[string]time.Time{"undated": testNow.Add(-40 * time.Hour)}}
 	tests := []struct {
 		name                     string
+		before                   firstSights
 		rotateAfter, revokeAfter time.Duration
 		want                     string
 	}{
-		{"nothing due", 200 * time.Hour, -1, ""},
-		{"a rotation due", 100 * time.Hour, -1, "cur retired, nxt becomes current"},
-		{"revocations past 36h, the undated key left alone", 200 * time.Hour, 36 * time.Hour, "old revoked"},
-		{"both; the key the rotation retires is not revoked", 24 * time.Hour, 0, "cur retired, nxt becomes current, young revoked, old revoked"},
+		{"nothing due", seenBefore, 200 * time.Hour, -1, ""},
+		{"a rotation due", seenBefore, 100 * time.Hour, -1, "cur retired, nxt becomes current"},
+		{"revocations past 36h, the undated key by its first sight", seenBefore, 200 * time.Hour, 36 * time.Hour, "old revoked, undated revoked"},
+		{"an undated key first seen now is not due", firstSights{}, 200 * time.Hour, 36 * time.Hour, "old revoked"},
+		{"both; the key the rotation retires is not revoked", seenBefore, 24 * time.Hour, 0, "cur retired, nxt becomes current, young revoked, old revoked, undated revoked"},
 	}
 	for _, tc := range tests {
-		s, _ := scheduleOf(keys, nil, testNow)
+		s, _ := scheduleOf(keys, tc.before, testNow)
 		due := s.plan(testNow, tc.rotateAfter, tc.revokeAfter)
 		if got := acts(s); got != tc.want || due != (tc.want != "") {
 			t.Errorf("%s: acts %q (due %v), want %q", tc.name, got, due, tc.want)
 		}
 	}
-	s, _ := scheduleOf(keys, nil, testNow)
+	s, _ := scheduleOf(keys, firstSights{}, testNow)
 	if !s.needsLifetime(testNow) {
 		t.Error("a key retired 35 hours ago needs the lifetime to decide")
 	}
-	// An undated key is never revoked: no lifetime decides anything for it.
-	s, _ = scheduleOf([]management.SigningKey{keys[0], keys[2], keys[3], keys[4]}, nil, testNow.Add(30*24*time.Hour))
-	if s.needsLifetime(testNow.Add(30 * 24 * time.Hour)) {
-		t.Error("an undated key and one retired 31 days ago made the policy read the token lifetimes")
+	later := testNow.Add(30 * 24 * time.Hour)
+	older := []management.SigningKey{keys[0], keys[2], keys[3], keys[4]}
+	if s, _ := scheduleOf(older, firstSights{}, later); !s.needsLifetime(later) {
+		t.Error("an undated key first seen now needs the lifetime to decide")
+	}
+	// Past the longest lifetime Auth0 allows, by date or by first sight.
+	if s, _ := scheduleOf(older, seenBefore, later); s.needsLifetime(later) {
+		t.Error("an undated key first seen 31 days ago and one retired 31 days ago made the policy read the token lifetimes")
 	}
 }
 
 func TestScheduleDatesACurrentKeyWithoutCurrentSince(t *testing.T) {
 	t.Parallel()
 	keys := []management.SigningKey{{KID: "cur", Current: true}, {KID: "nxt", Next: true}}
-	s, seen := scheduleOf(keys, nil, testNow)
-	if !s.currentSince.Equal(testNow) || !seen["cur"].Equal(testNow) {
+	s, seen := scheduleOf(keys, firstSights{}, testNow)
+	if !s.currentSince.Equal(testNow) || !seen.current["cur"].Equal(testNow) {
 		t.Fatalf("first seen: %s %v", s.currentSince, seen)
 	}
 	earlier := testNow.Add(-48 * time.Hour)
-	s, seen = scheduleOf(keys, map[string]time.Time{"cur": earlier}, testNow)
-	if !s.currentSince.Equal(earlier) || !seen["cur"].Equal(earlier) || !s.plan(testNow, 24*time.Hour, -1) {
+	s, seen = scheduleOf(keys, firstSights{current: map[string]time.Time{"cur": earlier}}, testNow)
+	if !s.currentSince.Equal(earlier) || !seen.current["cur"].Equal(earlier) || !s.plan(testNow, 24*time.Hour, -1) {
 		t.Fatalf("a key first seen 48 hours ago is not due under 24h: %s %v", s.currentSince, seen)
+	}
+}
+
+// A previous key without current_until is dated from the policy's first
+// sight of it; only such keys are, and only while the tenant lists them
+// unrevoked.
+func TestScheduleDatesAPreviousKeyWithoutCurrentUntil(t *testing.T) {
+	t.Parallel()
+	earlier := testNow.Add(-48 * time.Hour)
+	keys := []management.SigningKey{
+		{KID: "seen", Previous: true}, {KID: "new", Previous: true},
+		{KID: "dated", Previous: true, CurrentUntil: management.Timestamp(earlier.Format(time.RFC3339))},
+		{KID: "gone", Previous: true, Revoked: true}, {KID: "cur", Current: true, CurrentSince: "2026-01-01T00:00:00Z"}, {KID: "nxt", Next: true},
+	}
+	before := firstSights{previous: map[string]time.Time{"seen": earlier, "gone": earlier, "dated": earlier.Add(time.Hour)}}
+	s, seen := scheduleOf(keys, before, testNow)
+	want := map[string]time.Time{"seen": earlier, "new": testNow}
+	if len(seen.previous) != len(want) || !seen.previous["seen"].Equal(want["seen"]) || !seen.previous["new"].Equal(want["new"]) || len(seen.current) != 0 {
+		t.Fatalf("first sights %v, want previous %v and no current", seen, want)
+	}
+	for _, k := range s.keys {
+		if k.Status == statusPrevious && !k.retiredBy().Equal(map[string]time.Time{"seen": earlier, "new": testNow, "dated": earlier}[k.KID]) {
+			t.Errorf("%s counts as retired by %s", k.KID, k.retiredBy())
+		}
 	}
 }

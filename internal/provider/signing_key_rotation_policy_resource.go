@@ -49,6 +49,7 @@ type rotationPolicyModel struct {
 	RevokeAfterSource    types.String   `tfsdk:"revoke_after_source"`
 	Keys                 types.List     `tfsdk:"keys"`
 	FirstSeenCurrent     types.Map      `tfsdk:"first_seen_current"`
+	FirstSeenPrevious    types.Map      `tfsdk:"first_seen_previous"`
 }
 
 // minRotateAfter is the shortest rotate_after: a schedule, not a loop.
@@ -89,8 +90,8 @@ func (r *signingKeyRotationPolicyResource) Schema(ctx context.Context, _ resourc
 			"revoke_after": schema.StringAttribute{
 				Description: "Revoke previously used keys that stopped being current at least this long ago: a duration, or `\"auto\"` " +
 					"for the tenant's longest token lifetime (see `effective_revoke_after`). Unset, the policy never revokes. A key " +
-					"Auth0 gives no `current_until` (some keys of older tenants; its `retired_at` in `keys` is null) is never revoked " +
-					"by the policy: revoke it with `auth0keys_signing_key_revocation` and `grace_period = \"0s\"` once its tokens have expired.",
+					"Auth0 gives no `current_until` (some keys of older tenants; its `retired_at` in `keys` is null) counts from when " +
+					"the policy first saw it retired (`first_seen_previous`), which is no earlier than when it was.",
 				Optional:   true,
 				Validators: []validator.String{autoOrDurationValidator},
 			},
@@ -121,12 +122,11 @@ func (r *signingKeyRotationPolicyResource) Schema(ctx context.Context, _ resourc
 					"act":         computed("What the plan does to the key: `becomes current`, `retired` or `revoked`; null for nothing."),
 				}},
 			},
-			"first_seen_current": schema.MapAttribute{
-				Description: "When the policy first saw each current key whose current_since Auth0 leaves out, by kid (RFC 3339): " +
-					"for a policy being created, the time of its apply, so its plan shows it as known after apply.",
-				Computed:    true,
-				ElementType: types.StringType,
-			},
+			"first_seen_current": timesByKIDAttribute("When the policy first saw each current key whose current_since Auth0 " +
+				"leaves out, by kid (RFC 3339): for a policy being created, the time of its apply, so its plan shows it as known after apply."),
+			"first_seen_previous": timesByKIDAttribute("When the policy first saw each previous key whose current_until Auth0 " +
+				"leaves out, by kid (RFC 3339): the key stopped being current no later than that, so revoke_after counts from it. " +
+				"For a policy being created, the time of its apply, so its plan shows it as known after apply."),
 			"timeouts": resourceTimeouts(ctx),
 		},
 	}
@@ -161,7 +161,7 @@ func (r *signingKeyRotationPolicyResource) ModifyPlan(ctx context.Context, req r
 		listProblemAtRead = listProblem(ctx, req.Private, &resp.Diagnostics)
 	}
 	plan.ID = types.StringValue(client.Domain())
-	plan.FirstSeenCurrent = state.FirstSeenCurrent
+	plan.FirstSeenCurrent, plan.FirstSeenPrevious = state.FirstSeenCurrent, state.FirstSeenPrevious
 	revokeAfter, ok := r.effectiveRevokeAfter(ctx, client, &plan, state, sched, now, create, &resp.Diagnostics)
 	if !ok {
 		return
@@ -204,10 +204,12 @@ func actWarnings(s schedule, domain string) diag.Diagnostics {
 }
 
 // leaveFirstSightToApply leaves to the apply the values a new policy dates
-// from when it first saw the current key, whose current_since Auth0 leaves
-// out: the apply's final plan sees it later than the plan did, so the plan
-// cannot name that time.
+// from when it first saw a key Auth0 leaves undated: the apply's final plan
+// sees it later than the plan did, so the plan cannot name that time.
 func (m *rotationPolicyModel) leaveFirstSightToApply() {
+	if len(m.FirstSeenPrevious.Elements()) > 0 {
+		m.FirstSeenPrevious = types.MapUnknown(types.StringType)
+	}
 	if len(m.FirstSeenCurrent.Elements()) == 0 {
 		return
 	}
@@ -226,6 +228,24 @@ func (m *rotationPolicyModel) dateFirstSight(now time.Time) {
 		rotateAfter, _ := time.ParseDuration(m.RotateAfter.ValueString())
 		m.CurrentSince, m.RotationDueAt = optionalTime(now), optionalTime(now.Add(rotateAfter))
 	}
+}
+
+// datePreviousSights records, at the apply and before any revocation is
+// checked against it, the first sight of each undated previous key that
+// the plan left unknown (leaveFirstSightToApply): the keys the plan lists
+// as previous, or revokes, without retired_at, other than the one it
+// retires.
+func (m *rotationPolicyModel) datePreviousSights(now time.Time) {
+	if !m.FirstSeenPrevious.IsUnknown() {
+		return
+	}
+	seen := map[string]time.Time{}
+	for _, k := range planned(*m).keys {
+		if k.RetiredAt.IsZero() && (k.Status == statusPrevious && k.Act == "" || k.Act == actRevoked) {
+			seen[k.KID] = now
+		}
+	}
+	m.FirstSeenPrevious = firstSeenValue(seen)
 }
 
 // keepTenant takes what the state says of the tenant's keys.
@@ -253,8 +273,8 @@ func (r *signingKeyRotationPolicyResource) scheduleForPlan(ctx context.Context, 
 		diags.AddError("The tenant's key list is inconsistent", fmt.Sprintf("Auth0 tenant %s: %s. The policy cannot decide what is due.", client.Domain(), err))
 		return schedule{}, false
 	}
-	sched, seen := scheduleOf(keys, nil, time.Now())
-	state.FirstSeenCurrent = firstSeenValue(seen)
+	sched, seen := scheduleOf(keys, firstSights{}, time.Now())
+	state.setFirstSights(seen)
 	return sched, true
 }
 
@@ -394,8 +414,10 @@ func (m *rotationPolicyModel) record(s schedule, rotateAfter time.Duration) diag
 	if _, rotating := s.find(func(k scheduledKey) bool { return k.Act == actBecomes }); rotating {
 		m.NextKID, m.CurrentSince, m.RotationDueAt = types.StringUnknown(), types.StringUnknown(), types.StringUnknown()
 	}
-	if m.FirstSeenCurrent.IsNull() || m.FirstSeenCurrent.IsUnknown() {
-		m.FirstSeenCurrent = types.MapValueMust(types.StringType, map[string]attr.Value{})
+	for _, seen := range []*types.Map{&m.FirstSeenCurrent, &m.FirstSeenPrevious} {
+		if seen.IsNull() || seen.IsUnknown() {
+			*seen = types.MapValueMust(types.StringType, map[string]attr.Value{})
+		}
 	}
 	return diags
 }
@@ -406,16 +428,30 @@ func (m rotationPolicyModel) jwksURLs() []string {
 	return urls
 }
 
-func (m rotationPolicyModel) firstSeen() map[string]time.Time {
-	seen := map[string]time.Time{}
-	for kid, v := range m.FirstSeenCurrent.Elements() {
+func (m rotationPolicyModel) firstSights() firstSights {
+	return firstSights{current: timesByKID(m.FirstSeenCurrent), previous: timesByKID(m.FirstSeenPrevious)}
+}
+
+func (m *rotationPolicyModel) setFirstSights(seen firstSights) {
+	m.FirstSeenCurrent, m.FirstSeenPrevious = firstSeenValue(seen.current), firstSeenValue(seen.previous)
+}
+
+// timesByKIDAttribute is a computed map of RFC 3339 times by kid.
+func timesByKIDAttribute(description string) schema.MapAttribute {
+	return schema.MapAttribute{Description: description, Computed: true, ElementType: types.StringType}
+}
+
+// timesByKID reads a map of RFC 3339 times by kid; empty when unknown.
+func timesByKID(m types.Map) map[string]time.Time {
+	times := map[string]time.Time{}
+	for kid, v := range m.Elements() {
 		if s, ok := v.(types.String); ok {
 			if t, err := time.Parse(time.RFC3339, s.ValueString()); err == nil {
-				seen[kid] = t
+				times[kid] = t
 			}
 		}
 	}
-	return seen
+	return times
 }
 
 func firstSeenValue(seen map[string]time.Time) types.Map {
@@ -453,8 +489,8 @@ func (r *signingKeyRotationPolicyResource) Read(ctx context.Context, req resourc
 	}
 	resp.Diagnostics.Append(setListProblem(ctx, resp.Private, listErr)...)
 	readAt := time.Now()
-	sched, seen := scheduleOf(keys, state.firstSeen(), readAt)
-	state.FirstSeenCurrent = firstSeenValue(seen)
+	sched, seen := scheduleOf(keys, state.firstSights(), readAt)
+	state.setFirstSights(seen)
 	rotateAfter, _ := time.ParseDuration(state.RotateAfter.ValueString())
 	resp.Diagnostics.Append(state.record(sched, rotateAfter)...)
 	resp.Diagnostics.Append(setKeysReadAt(ctx, resp.Private, readAt)...)
@@ -485,6 +521,7 @@ func (r *signingKeyRotationPolicyResource) apply(ctx context.Context, planned tf
 	}
 	ctx, cancel := bounded(ctx, limit, byDefault, diags)
 	defer cancel()
+	plan.datePreviousSights(time.Now())
 	r.carryOut(ctx, &plan, timeout, diags)
 	plan.dateFirstSight(time.Now())
 	diags.Append(state.Set(ctx, plan)...)
@@ -547,10 +584,11 @@ func planned(m rotationPolicyModel) schedule {
 	var s schedule
 	var keys []policyKeyModel
 	_ = m.Keys.ElementsAs(context.Background(), &keys, false)
+	firstSeenPrevious := timesByKID(m.FirstSeenPrevious)
 	for _, k := range keys {
 		retired, _ := time.Parse(time.RFC3339, k.RetiredAt.ValueString())
 		s.keys = append(s.keys, scheduledKey{KID: k.KID.ValueString(), Fingerprint: k.Fingerprint.ValueString(),
-			Status: k.Status.ValueString(), RetiredAt: retired, Act: k.Act.ValueString()})
+			Status: k.Status.ValueString(), RetiredAt: retired, FirstSeenPrevious: firstSeenPrevious[k.KID.ValueString()], Act: k.Act.ValueString()})
 	}
 	return s
 }
@@ -579,7 +617,7 @@ func (r *signingKeyRotationPolicyResource) revokeDue(ctx context.Context, client
 		if k.Act != actRevoked {
 			continue
 		}
-		err := revokeIfStillDue(ctx, client, k.KID, revokeAfter, diags)
+		err := revokeIfStillDue(ctx, client, k, revokeAfter, diags)
 		if err == nil {
 			continue
 		}
@@ -600,9 +638,11 @@ func (r *signingKeyRotationPolicyResource) revokeDue(ctx context.Context, client
 	plan.Keys = keep.Keys
 }
 
-// revokeIfStillDue reads the tenant's keys and revokes kid when it is still
-// a previous key retired at least revokeAfter ago.
-func revokeIfStillDue(ctx context.Context, client *management.Client, kid string, revokeAfter time.Duration, diags *diag.Diagnostics) error {
+// revokeIfStillDue reads the tenant's keys and revokes the key when it is
+// still a previous key retired at least revokeAfter ago: by Auth0's
+// current_until, or, when Auth0 leaves it out, by the policy's first sight
+// of the key as a previous key.
+func revokeIfStillDue(ctx context.Context, client *management.Client, due scheduledKey, revokeAfter time.Duration, diags *diag.Diagnostics) error {
 	keys, err := client.ReadSigningKeys(ctx)
 	if err == nil {
 		err = management.CheckList(keys)
@@ -610,8 +650,12 @@ func revokeIfStillDue(ctx context.Context, client *management.Client, kid string
 	if err != nil {
 		return err
 	}
+	kid := due.KID
 	k, listed := management.FindKey(keys, kid)
 	retired, err := time.Parse(time.RFC3339, string(k.CurrentUntil))
+	if err != nil && !due.FirstSeenPrevious.IsZero() {
+		retired, err = due.FirstSeenPrevious, nil
+	}
 	switch {
 	case !listed:
 		return fmt.Errorf("the tenant does not list it")

@@ -100,46 +100,117 @@ func TestRotationPolicy_dueRotationAndRevocationInOnePlan(t *testing.T) {
 
 // TestRotationPolicy_createdOnATenantWithoutKeyDates creates a policy on a
 // tenant whose keys have no dates, as on older tenants, from a saved plan
-// applied seconds later: the plan leaves when it first saw the current
-// key to the apply, whose final plan would see it later, and the apply
-// records it. The next plan is empty: the previous key, retired no one
-// knows when, is not revoked, even under revoke_after = "1s".
+// applied seconds later: the plan leaves when it first saw the keys to the
+// apply, whose final plan would see them later, and the apply records it.
+// The undated previous key counts as retired from then: under 720h it is
+// kept, under "0s" the plan revokes it and the apply does. The next plan
+// is empty.
 func TestRotationPolicy_createdOnATenantWithoutKeyDates(t *testing.T) {
 	parallelAcceptanceTest(t)
-	srv := startTenant(t, emulator.Options{Keys: []emulator.KeySpec{{Previous: true}, {Current: true}, {Next: true}}})
-	current := keyIn(t, srv, currentKey)
-	cli := acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+policy(`rotate_after = "24h"`, `revoke_after = "1s"`)+
-		"output \"policy\" {\n  value = auth0keys_signing_key_rotation_policy.this\n}\n")
-	out, err := cli.Plan(tfexec.Out("reviewed.tfplan"))
-	if err != nil || !regexp.MustCompile(`first_seen_current\s+= \(known after apply\)`).MatchString(out) {
-		t.Fatalf("the plan (err %v) must leave first_seen_current to the apply:\n%s", err, out)
+	for _, revokeAfter := range []string{"720h", "0s"} {
+		t.Run(revokeAfter, func(t *testing.T) {
+			t.Parallel()
+			srv := startTenant(t, emulator.Options{Keys: []emulator.KeySpec{{Previous: true}, {Current: true}, {Next: true}}})
+			current, prev := keyIn(t, srv, currentKey), keyIn(t, srv, previousKey)
+			cli := acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+policy(`rotate_after = "24h"`, `revoke_after = "`+revokeAfter+`"`))
+			out, err := cli.Plan(tfexec.Out("reviewed.tfplan"))
+			if err != nil || !regexp.MustCompile(`first_seen_current\s+= \(known after apply\)`).MatchString(out) ||
+				!regexp.MustCompile(`first_seen_previous\s+= \(known after apply\)`).MatchString(out) {
+				t.Fatalf("the plan (err %v) must leave first_seen_current and first_seen_previous to the apply:\n%s", err, out)
+			}
+			revokes := revokeAfter == "0s"
+			if named := revokedInPlan(srv, prev).MatchString(out); named != revokes {
+				t.Fatalf("the plan names the revocation of %s: %v, want %v:\n%s", prev.KID, named, revokes, out)
+			}
+			time.Sleep(1100 * time.Millisecond) // the final plan is made in a later second
+			before := time.Now().UTC().Truncate(time.Second)
+			if out, err := cli.Apply(tfexec.DirOrPlan("reviewed.tfplan")); err != nil {
+				t.Fatalf("apply: %v\n%s", err, out)
+			}
+			raw, err := cli.StateValues("auth0keys_signing_key_rotation_policy.this")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var state struct {
+				CurrentSince      string            `json:"current_since"`
+				RotationDueAt     string            `json:"rotation_due_at"`
+				FirstSeenCurrent  map[string]string `json:"first_seen_current"`
+				FirstSeenPrevious map[string]string `json:"first_seen_previous"`
+			}
+			if err := json.Unmarshal(raw, &state); err != nil {
+				t.Fatal(err)
+			}
+			seen, err := time.Parse(time.RFC3339, state.FirstSeenCurrent[current.KID])
+			if err != nil || seen.Before(before) || state.CurrentSince != state.FirstSeenCurrent[current.KID] ||
+				state.RotationDueAt != seen.Add(24*time.Hour).Format(time.RFC3339) {
+				t.Fatalf("want %s first seen at the apply, current since then, due 24 hours later: %+v", current.KID, state)
+			}
+			if seenPrev, err := time.Parse(time.RFC3339, state.FirstSeenPrevious[prev.KID]); err != nil || seenPrev.Before(before) {
+				t.Fatalf("want %s first seen previous at the apply: %+v", prev.KID, state)
+			}
+			wantEmptyPlan(t, cli, "the plan after the apply")
+			wantRevocations := 0
+			if revokes {
+				wantRevocations = 1
+			}
+			if k, _ := srv.KeyWhere(func(k emulator.Key) bool { return k.KID == prev.KID }); k.Revoked != revokes ||
+				srv.Count(emulator.OpRevoke) != wantRevocations || srv.Count(emulator.OpRotate) != 0 {
+				t.Fatalf("%s revoked: %v, want %v; %d revoke calls, %d rotate calls", prev.KID, k.Revoked, revokes,
+					srv.Count(emulator.OpRevoke), srv.Count(emulator.OpRotate))
+			}
+		})
 	}
-	time.Sleep(1100 * time.Millisecond) // the final plan is made in a later second
-	before := time.Now().UTC().Truncate(time.Second)
-	if out, err := cli.Apply(tfexec.DirOrPlan("reviewed.tfplan")); err != nil {
+}
+
+// revokedInPlan matches the warning of a plan that revokes key.
+func revokedInPlan(srv *emulator.Server, key emulator.Key) *regexp.Regexp {
+	return acctest.Diagnostic("This plan changes the tenant's signing keys",
+		"Signing key "+key.KID+" (fingerprint "+key.Fingerprint+") of Auth0 tenant "+srv.Domain()+" is revoked")
+}
+
+// TestRotationPolicy_revokesAnUndatedKeyAfterItsFirstSight revokes a
+// previous key that Auth0 gives no current_until once revoke_after has
+// passed since the policy first saw it, and not before; the apply checks
+// that time again before the revoke call.
+func TestRotationPolicy_revokesAnUndatedKeyAfterItsFirstSight(t *testing.T) {
+	parallelAcceptanceTest(t)
+	srv := startTenant(t, emulator.Options{Keys: []emulator.KeySpec{{Previous: true},
+		{Current: true, CurrentSince: time.Now().Add(-time.Hour)}, {Next: true}}})
+	prev := keyIn(t, srv, previousKey)
+	cli := acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+policy(`rotate_after = "2160h"`, `revoke_after = "10s"`))
+	if out, err := cli.Apply(); err != nil {
 		t.Fatalf("apply: %v\n%s", err, out)
 	}
-	raw, err := cli.Output("policy")
+	raw, err := cli.StateValues("auth0keys_signing_key_rotation_policy.this")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var state struct {
-		CurrentSince     string            `json:"current_since"`
-		RotationDueAt    string            `json:"rotation_due_at"`
-		FirstSeenCurrent map[string]string `json:"first_seen_current"`
+		FirstSeenPrevious map[string]string `json:"first_seen_previous"`
 	}
 	if err := json.Unmarshal(raw, &state); err != nil {
 		t.Fatal(err)
 	}
-	seen, err := time.Parse(time.RFC3339, state.FirstSeenCurrent[current.KID])
-	if err != nil || seen.Before(before) || state.CurrentSince != state.FirstSeenCurrent[current.KID] ||
-		state.RotationDueAt != seen.Add(24*time.Hour).Format(time.RFC3339) {
-		t.Fatalf("want %s first seen at the apply, current since then, due 24 hours later: %+v", current.KID, state)
+	seen, err := time.Parse(time.RFC3339, state.FirstSeenPrevious[prev.KID])
+	if err != nil {
+		t.Fatalf("first_seen_previous %s does not date %s: %v", raw, prev.KID, err)
 	}
-	wantEmptyPlan(t, cli, "the plan after the apply")
-	if n := srv.Count(emulator.OpRotate) + srv.Count(emulator.OpRevoke); n != 0 {
-		t.Fatalf("%d writes; want none", n)
+	wantEmptyPlan(t, cli, "the plan before revoke_after has passed since the first sight")
+	if n := srv.Count(emulator.OpRevoke); n != 0 {
+		t.Fatalf("%d revoke calls before revoke_after had passed", n)
 	}
+	time.Sleep(time.Until(seen.Add(11 * time.Second)))
+	out, err := cli.Plan(tfexec.Out("due.tfplan"))
+	if err != nil || !revokedInPlan(srv, prev).MatchString(out) {
+		t.Fatalf("the plan (err %v) must revoke %s:\n%s", err, prev.KID, out)
+	}
+	if out, err := cli.Apply(tfexec.DirOrPlan("due.tfplan")); err != nil {
+		t.Fatalf("apply: %v\n%s", err, out)
+	}
+	if k, _ := srv.KeyWhere(func(k emulator.Key) bool { return k.KID == prev.KID }); !k.Revoked || srv.Count(emulator.OpRevoke) != 1 {
+		t.Fatalf("%s revoked: %v after %d revoke calls; want revoked by one", prev.KID, k.Revoked, srv.Count(emulator.OpRevoke))
+	}
+	wantEmptyPlan(t, cli, "the plan after the revocation")
 }
 
 // TestRotationPolicy_andARotationInOnePlanAreRefused plans a due policy
@@ -323,8 +394,9 @@ func TestRotationPolicy_jwksCheckAtApplyNamesItsTimeout(t *testing.T) {
 
 // TestRotationPolicy_quietPlanMakesTwoRequests plans an adopted policy
 // with nothing due, as a scheduled run would: on a fresh tenant, and under
-// revoke_after = "auto" on a tenant with a previous key Auth0 gives no
-// current_until, which no token lifetime decides anything for.
+// revoke_after = "auto" on a tenant whose previous key was retired longer
+// ago than any token lifetime Auth0 allows, which no lifetime decides
+// anything for.
 func TestRotationPolicy_quietPlanMakesTwoRequests(t *testing.T) {
 	parallelAcceptanceTest(t)
 	tests := map[string]struct {
@@ -332,8 +404,9 @@ func TestRotationPolicy_quietPlanMakesTwoRequests(t *testing.T) {
 		revokeAfter string
 	}{
 		"fresh tenant": {revokeAfter: "720h"},
-		"undated previous key, auto": {revokeAfter: "auto", keys: []emulator.KeySpec{{Previous: true},
-			{Current: true, CurrentSince: time.Now().Add(-24 * time.Hour)}, {Next: true}}},
+		"key retired 31 days ago, auto": {revokeAfter: "auto", keys: []emulator.KeySpec{
+			{Previous: true, CurrentSince: time.Now().Add(-60 * 24 * time.Hour), CurrentUntil: time.Now().Add(-31 * 24 * time.Hour)},
+			{Current: true, CurrentSince: time.Now().Add(-31 * 24 * time.Hour)}, {Next: true}}},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

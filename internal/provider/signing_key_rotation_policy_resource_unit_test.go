@@ -21,7 +21,7 @@ func TestFirstSightIsDatedAtTheApply(t *testing.T) {
 		t.Fatalf("the plan names times the final plan would not: %+v", undated)
 	}
 	undated.dateFirstSight(appliedAt)
-	if got := undated.firstSeen()["cur"]; !got.Equal(appliedAt.Truncate(time.Second)) || undated.CurrentSince != optionalTime(appliedAt) ||
+	if got := undated.firstSights().current["cur"]; !got.Equal(appliedAt.Truncate(time.Second)) || undated.CurrentSince != optionalTime(appliedAt) ||
 		undated.RotationDueAt != optionalTime(appliedAt.Add(24*time.Hour)) {
 		t.Fatalf("the apply did not date the first sight at %s: %+v", appliedAt, undated)
 	}
@@ -33,5 +33,38 @@ func TestFirstSightIsDatedAtTheApply(t *testing.T) {
 	dated.dateFirstSight(appliedAt)
 	if !dated.FirstSeenCurrent.Equal(want.FirstSeenCurrent) || dated.CurrentSince != want.CurrentSince || dated.RotationDueAt != want.RotationDueAt {
 		t.Fatalf("a key with its own current_since changed: %+v", dated)
+	}
+}
+
+// A new policy's plan leaves to the apply its first sight of previous keys
+// without current_until, and the apply dates those it keeps or revokes
+// before any revocation is checked against them.
+func TestFirstSightOfPreviousKeysIsDatedAtTheApply(t *testing.T) {
+	t.Parallel()
+	plannedAt, appliedAt := testNow, testNow.Add(90*time.Second)
+	s := schedule{currentSince: testNow.Add(-time.Hour), keys: []scheduledKey{
+		{KID: "cur", Status: statusCurrent}, {KID: "nxt", Status: statusNext},
+		{KID: "kept", Status: statusPrevious, FirstSeenPrevious: plannedAt},
+		{KID: "revoked", Status: statusRevoked, Act: actRevoked, FirstSeenPrevious: plannedAt},
+		{KID: "dated", Status: statusRevoked, Act: actRevoked, RetiredAt: testNow.Add(-72 * time.Hour)},
+	}}
+	m := rotationPolicyModel{RotateAfter: types.StringValue("24h"),
+		FirstSeenPrevious: firstSeenValue(map[string]time.Time{"kept": plannedAt, "revoked": plannedAt})}
+	if diags := m.record(s, 24*time.Hour); diags.HasError() {
+		t.Fatal(diags)
+	}
+	m.leaveFirstSightToApply()
+	if !m.FirstSeenPrevious.IsUnknown() || m.CurrentSince.IsUnknown() {
+		t.Fatalf("the plan must leave first_seen_previous, and only it, to the apply: %+v", m)
+	}
+	m.datePreviousSights(appliedAt)
+	got := m.firstSights().previous
+	if len(got) != 2 || !got["kept"].Equal(appliedAt.Truncate(time.Second)) || !got["revoked"].Equal(appliedAt.Truncate(time.Second)) {
+		t.Fatalf("first sights at the apply: %v, want kept and revoked at %s", got, appliedAt)
+	}
+	for _, k := range planned(m).keys {
+		if k.KID == "revoked" && !k.retiredBy().Equal(appliedAt.Truncate(time.Second)) {
+			t.Fatalf("the revocation is checked against %s, not the apply's first sight", k.retiredBy())
+		}
 	}
 }
