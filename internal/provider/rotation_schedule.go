@@ -38,6 +38,16 @@ func (k scheduledKey) retiredBy() time.Time {
 	return k.FirstSeenPrevious
 }
 
+// retirement says when the key stopped being current, as the policy
+// counts it.
+func (k scheduledKey) retirement() string {
+	if !k.RetiredAt.IsZero() {
+		return "It stopped being current at " + k.RetiredAt.UTC().Format(time.RFC3339) + "."
+	}
+	return "Auth0 does not say when it stopped being current; the policy first saw it retired at " +
+		k.FirstSeenPrevious.UTC().Format(time.RFC3339) + "."
+}
+
 // firstSights are when the policy first saw, by kid, each current key
 // that Auth0 gives no current_since, and each previous key that it gives
 // no current_until.
@@ -163,7 +173,8 @@ func (s schedule) acts(domain string) []string {
 		case actRetired:
 			out = append(out, fmt.Sprintf("Signing key %s (fingerprint %s) of Auth0 tenant %s is retired; tokens it signed stay valid.", k.KID, k.Fingerprint, domain))
 		case actRevoked:
-			out = append(out, fmt.Sprintf("Signing key %s (fingerprint %s) of Auth0 tenant %s is revoked: tokens it signed stop validating, for good.", k.KID, k.Fingerprint, domain))
+			out = append(out, fmt.Sprintf("Signing key %s (fingerprint %s) of Auth0 tenant %s is revoked: tokens it signed stop validating, for good. %s",
+				k.KID, k.Fingerprint, domain, k.retirement()))
 		}
 	}
 	return out

@@ -101,3 +101,22 @@ func TestScheduleDatesAPreviousKeyWithoutCurrentUntil(t *testing.T) {
 		}
 	}
 }
+
+// A revocation's warning says when the key stopped being current, as the
+// policy counts it: Auth0's date, else the policy's first sight.
+func TestActsSayWhenARevokedKeyWasRetired(t *testing.T) {
+	t.Parallel()
+	s := schedule{keys: []scheduledKey{
+		{KID: "dated", Fingerprint: "AA", Status: statusRevoked, Act: actRevoked, RetiredAt: testNow.Add(-48 * time.Hour)},
+		{KID: "undated", Fingerprint: "BB", Status: statusRevoked, Act: actRevoked, FirstSeenPrevious: testNow.Add(-time.Hour)},
+	}}
+	want := []string{
+		"Signing key dated (fingerprint AA) of Auth0 tenant t.example is revoked: tokens it signed stop validating, for good. " +
+			"It stopped being current at 2026-11-24T12:00:00Z.",
+		"Signing key undated (fingerprint BB) of Auth0 tenant t.example is revoked: tokens it signed stop validating, for good. " +
+			"Auth0 does not say when it stopped being current; the policy first saw it retired at 2026-11-26T11:00:00Z.",
+	}
+	if got := s.acts("t.example"); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("acts:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
