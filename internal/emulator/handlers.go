@@ -17,11 +17,27 @@ import (
 type statusRecorder struct {
 	http.ResponseWriter
 	status int
+	// answered is called once, with the status, as the answer begins:
+	// before any of it can reach the client.
+	answered func(status int)
 }
 
 func (r *statusRecorder) WriteHeader(code int) {
-	r.status = code
+	if r.status == 0 {
+		r.status = code
+		if r.answered != nil {
+			r.answered(code)
+		}
+	}
 	r.ResponseWriter.WriteHeader(code)
+}
+
+// Write answers 200 when no status was written, as net/http does.
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.WriteHeader(http.StatusOK)
+	}
+	return r.ResponseWriter.Write(b)
 }
 
 func (s *Server) routes() http.Handler {
@@ -62,13 +78,21 @@ func (s *Server) routes() http.Handler {
 // injected faults, rate-limit headers, authentication, scopes and the log.
 func (s *Server) endpoint(op Operation, required []string, serve http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec := &statusRecorder{ResponseWriter: w}
 		entry := Request{Op: op, Method: r.Method, Path: r.URL.EscapedPath(), At: time.Now(), UserAgent: r.UserAgent(),
 			Authorized: r.Header.Get("Authorization") != ""}
-		defer func() {
-			entry.Status, entry.Done = rec.status, time.Now()
-			s.log.add(entry)
-		}()
+		// The request is logged as its answer begins: a client that has
+		// read the answer finds it in the log, however late this handler
+		// returns. One the client never got is logged on return.
+		logged := false
+		logAnswer := func(status int) {
+			if !logged {
+				logged = true
+				entry.Status, entry.Done = status, time.Now()
+				s.log.add(entry)
+			}
+		}
+		rec := &statusRecorder{ResponseWriter: w, answered: logAnswer}
+		defer func() { logAnswer(rec.status) }()
 		fault, latency := s.faults.next(op)
 		if fault != nil {
 			entry.Fault = true

@@ -420,7 +420,8 @@ type Request struct {
 	Path   string
 	Status int // 0 when the connection was dropped
 	At     time.Time
-	// Done is when the answer was given (or the connection dropped).
+	// Done is when the answer began, before any of it reached the client
+	// (or when the connection was dropped).
 	Done time.Time
 	// Fault is true when an injected fault answered.
 	Fault bool

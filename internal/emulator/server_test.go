@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -486,5 +487,33 @@ func TestRequestLogIsInArrivalOrder(t *testing.T) {
 	l.add(Request{Op: OpList, At: t0, Done: t0.Add(3 * time.Millisecond)})
 	if got := l.all(); got[0].Op != OpList || got[1].Op != OpRevoke {
 		t.Fatalf("the log lists %s then %s, want list then revoke", got[0].Op, got[1].Op)
+	}
+}
+
+// headerProbe calls onHeader as an answer's status is written, before any
+// of the answer could reach a client.
+type headerProbe struct {
+	*httptest.ResponseRecorder
+	onHeader func()
+}
+
+func (p *headerProbe) WriteHeader(code int) {
+	p.onHeader()
+	p.ResponseRecorder.WriteHeader(code)
+}
+
+// A request is in the log before its answer can reach the client, so a
+// client that read the answer finds it there; an answer written without a
+// status is logged as the 200 it is.
+func TestAnswerIsLoggedBeforeItIsSent(t *testing.T) {
+	s := start(t, Options{})
+	var loggedAtHeader []int
+	w := &headerProbe{ResponseRecorder: httptest.NewRecorder(), onHeader: func() { loggedAtHeader = append(loggedAtHeader, len(s.Requests())) }}
+	s.endpoint(OpJWKS, nil, func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = w.Write([]byte(`{"keys": []}`))
+	}).ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/.well-known/jwks.json", nil))
+	log := s.Requests()
+	if fmt.Sprint(loggedAtHeader) != "[1]" || len(log) != 1 || log[0].Status != http.StatusOK || w.Code != http.StatusOK {
+		t.Fatalf("entries logged when the answer began: %v; log %+v; answered %d; want [1], one entry with status 200", loggedAtHeader, log, w.Code)
 	}
 }
