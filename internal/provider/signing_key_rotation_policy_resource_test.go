@@ -171,7 +171,7 @@ func TestRotationPolicy_revokesAnUndatedKeyAfterItsFirstSight(t *testing.T) {
 	srv := startTenant(t, emulator.Options{Keys: []emulator.KeySpec{{Previous: true},
 		{Current: true, CurrentSince: time.Now().Add(-time.Hour)}, {Next: true}}})
 	prev := keyIn(t, srv, previousKey)
-	cli := acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+policy(`rotate_after = "2160h"`, `revoke_after = "10s"`))
+	cli := acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+policy(`rotate_after = "2160h"`, `revoke_after = "30s"`))
 	if out, err := cli.Apply(); err != nil {
 		t.Fatalf("apply: %v\n%s", err, out)
 	}
@@ -193,7 +193,7 @@ func TestRotationPolicy_revokesAnUndatedKeyAfterItsFirstSight(t *testing.T) {
 	if n := srv.Count(emulator.OpRevoke); n != 0 {
 		t.Fatalf("%d revoke calls before revoke_after had passed", n)
 	}
-	time.Sleep(time.Until(seen.Add(11 * time.Second)))
+	time.Sleep(time.Until(seen.Add(31 * time.Second)))
 	out, err := cli.Plan(tfexec.Out("due.tfplan"))
 	if err != nil || !acctest.Diagnostic("This plan changes the tenant's signing keys", "Signing key "+prev.KID, "is revoked: tokens it signed stop validating, for good.",
 		"Auth0 does not say when it stopped being current; the policy first saw it retired at "+seen.Format(time.RFC3339)+".").MatchString(out) {
