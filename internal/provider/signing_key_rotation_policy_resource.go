@@ -652,10 +652,8 @@ func revokeIfStillDue(ctx context.Context, client *management.Client, due schedu
 	}
 	kid := due.KID
 	k, listed := management.FindKey(keys, kid)
-	retired, err := time.Parse(time.RFC3339, string(k.CurrentUntil))
-	if err != nil && !due.FirstSeenPrevious.IsZero() {
-		retired, err = due.FirstSeenPrevious, nil
-	}
+	until, _ := time.Parse(time.RFC3339, string(k.CurrentUntil))
+	retired := scheduledKey{RetiredAt: until, FirstSeenPrevious: due.FirstSeenPrevious}.retiredBy()
 	switch {
 	case !listed:
 		return fmt.Errorf("the tenant does not list it")
@@ -663,7 +661,7 @@ func revokeIfStillDue(ctx context.Context, client *management.Client, due schedu
 		return nil
 	case k.Current || k.Next:
 		return fmt.Errorf("it is the tenant's current or next key now")
-	case err != nil || time.Since(retired) < revokeAfter:
+	case retired.IsZero() || time.Since(retired) < revokeAfter:
 		return fmt.Errorf("it was not retired %s ago", revokeAfter)
 	}
 	return revokeKey(ctx, client, kid, diags)
