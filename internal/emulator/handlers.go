@@ -82,17 +82,17 @@ func (s *Server) endpoint(op Operation, required []string, serve http.HandlerFun
 			Authorized: r.Header.Get("Authorization") != ""}
 		// The request is logged as its answer begins: a client that has
 		// read the answer finds it in the log, however late this handler
-		// returns. One the client never got is logged on return.
-		logged := false
+		// returns. One that got no answer is logged on return.
 		logAnswer := func(status int) {
-			if !logged {
-				logged = true
-				entry.Status, entry.Done = status, time.Now()
-				s.log.add(entry)
-			}
+			entry.Status, entry.Done = status, time.Now()
+			s.log.add(entry)
 		}
 		rec := &statusRecorder{ResponseWriter: w, answered: logAnswer}
-		defer func() { logAnswer(rec.status) }()
+		defer func() {
+			if rec.status == 0 {
+				logAnswer(0)
+			}
+		}()
 		fault, latency := s.faults.next(op)
 		if fault != nil {
 			entry.Fault = true
