@@ -127,19 +127,7 @@ func TestRotationPolicy_createdOnATenantWithoutKeyDates(t *testing.T) {
 			if out, err := cli.Apply(tfexec.DirOrPlan("reviewed.tfplan")); err != nil {
 				t.Fatalf("apply: %v\n%s", err, out)
 			}
-			raw, err := cli.StateValues("auth0keys_signing_key_rotation_policy.this")
-			if err != nil {
-				t.Fatal(err)
-			}
-			var state struct {
-				CurrentSince      string            `json:"current_since"`
-				RotationDueAt     string            `json:"rotation_due_at"`
-				FirstSeenCurrent  map[string]string `json:"first_seen_current"`
-				FirstSeenPrevious map[string]string `json:"first_seen_previous"`
-			}
-			if err := json.Unmarshal(raw, &state); err != nil {
-				t.Fatal(err)
-			}
+			state := policyState(t, cli)
 			seen, err := time.Parse(time.RFC3339, state.FirstSeenCurrent[current.KID])
 			if err != nil || seen.Before(before) || state.CurrentSince != state.FirstSeenCurrent[current.KID] ||
 				state.RotationDueAt != seen.Add(24*time.Hour).Format(time.RFC3339) {
@@ -162,6 +150,29 @@ func TestRotationPolicy_createdOnATenantWithoutKeyDates(t *testing.T) {
 	}
 }
 
+// recordedPolicy is what the state records of the policy "this".
+type recordedPolicy struct {
+	CurrentSince      string            `json:"current_since"`
+	RotationDueAt     string            `json:"rotation_due_at"`
+	FirstSeenCurrent  map[string]string `json:"first_seen_current"`
+	FirstSeenPrevious map[string]string `json:"first_seen_previous"`
+}
+
+// policyState reads the policy "this" from the state of cli's working
+// directory.
+func policyState(t *testing.T, cli devenv.CLI) recordedPolicy {
+	t.Helper()
+	raw, err := cli.StateValues("auth0keys_signing_key_rotation_policy.this")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var state recordedPolicy
+	if err := json.Unmarshal(raw, &state); err != nil {
+		t.Fatal(err)
+	}
+	return state
+}
+
 // TestRotationPolicy_revokesAnUndatedKeyAfterItsFirstSight revokes a
 // previous key that Auth0 gives no current_until once revoke_after has
 // passed since the policy first saw it, and not before; the apply checks
@@ -175,19 +186,10 @@ func TestRotationPolicy_revokesAnUndatedKeyAfterItsFirstSight(t *testing.T) {
 	if out, err := cli.Apply(); err != nil {
 		t.Fatalf("apply: %v\n%s", err, out)
 	}
-	raw, err := cli.StateValues("auth0keys_signing_key_rotation_policy.this")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var state struct {
-		FirstSeenPrevious map[string]string `json:"first_seen_previous"`
-	}
-	if err := json.Unmarshal(raw, &state); err != nil {
-		t.Fatal(err)
-	}
+	state := policyState(t, cli)
 	seen, err := time.Parse(time.RFC3339, state.FirstSeenPrevious[prev.KID])
 	if err != nil {
-		t.Fatalf("first_seen_previous %s does not date %s: %v", raw, prev.KID, err)
+		t.Fatalf("first_seen_previous %v does not date %s: %v", state.FirstSeenPrevious, prev.KID, err)
 	}
 	wantEmptyPlan(t, cli, "the plan before revoke_after has passed since the first sight")
 	if n := srv.Count(emulator.OpRevoke); n != 0 {
