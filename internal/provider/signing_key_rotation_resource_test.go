@@ -6,6 +6,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -787,6 +788,54 @@ func TestRotation_comparesRightBeforeRotating(t *testing.T) {
 	}
 	if n := srv.Count(emulator.OpRotate); n != 0 || srv.Rotations() != 1 {
 		t.Fatalf("%d rotate calls reached the tenant", n)
+	}
+}
+
+// TestRotation_twoAppliesAtOnceRotateOnce applies, at the same moment, two
+// saved plans that rotate one tenant from two working directories, as two
+// pipelines might. Each rotate call is held three seconds before the
+// tenant carries it out, long enough for the other apply to read the
+// tenant meanwhile: only the per-tenant lock, which makes the read and the
+// rotate call one step, keeps the second apply from rotating the tenant
+// again. The tenant rotates once, and the other apply fails, sending
+// nothing: in its last check, or in its final plan when it came later.
+func TestRotation_twoAppliesAtOnceRotateOnce(t *testing.T) {
+	parallelAcceptanceTest(t)
+	srv := startTenant(t, emulator.Options{})
+	current, next := currentAndNext(t, srv)
+	config := acctest.ProviderBlock(srv) + rotation()
+	clis := []devenv.CLI{acctest.ProviderCLI(t, config), acctest.ProviderCLI(t, config)}
+	for _, cli := range clis {
+		if out, err := cli.Plan(tfexec.Out("reviewed.tfplan")); err != nil {
+			t.Fatalf("plan: %v\n%s", err, out)
+		}
+	}
+	srv.InjectFault(emulator.Fault{Op: emulator.OpRotate, Times: 2, Delay: 3 * time.Second})
+	outs, errs := make([]string, len(clis)), make([]error, len(clis))
+	var applies sync.WaitGroup
+	for i, cli := range clis {
+		applies.Go(func() { outs[i], errs[i] = cli.Apply(tfexec.DirOrPlan("reviewed.tfplan")) })
+	}
+	applies.Wait()
+	if n := srv.Count(emulator.OpRotate); n != 1 || srv.Rotations() != 1 {
+		t.Fatalf("two applies at once sent %d rotate calls, and the tenant rotated %d times:\n%s\n%s", n, srv.Rotations(), outs[0], outs[1])
+	}
+	changed := acctest.Diagnostic("The tenant's signing keys changed since the plan",
+		"The plan rotates Auth0 tenant "+srv.Domain()+" from current key "+current.KID+" and next key "+next.KID+", but the tenant now has current key "+next.KID,
+		"Nothing was sent: plan again")
+	inconsistent := regexp.MustCompile(`Provider produced inconsistent final plan`)
+	failed := 0
+	for i, err := range errs {
+		if err == nil {
+			continue
+		}
+		failed++
+		if !changed.MatchString(outs[i]) && !inconsistent.MatchString(outs[i]) {
+			t.Errorf("the apply that did not rotate must say the keys changed since its plan:\n%s", outs[i])
+		}
+	}
+	if failed != 1 {
+		t.Fatalf("%d of the two applies failed, want 1:\n%s\n%s", failed, outs[0], outs[1])
 	}
 }
 
