@@ -64,6 +64,21 @@ func TestSchedulePlan(t *testing.T) {
 	}
 }
 
+// A key the plan retires is not revoked by the same plan, even one that
+// carries an end date from long ago: its tokens were signed moments ago.
+func TestSchedulePlanDoesNotRevokeTheKeyItRetires(t *testing.T) {
+	t.Parallel()
+	s, _ := scheduleOf([]management.SigningKey{
+		{KID: "cur", Current: true, CurrentSince: management.Timestamp(testNow.Add(-100 * time.Hour).Format(time.RFC3339))},
+		{KID: "nxt", Next: true},
+	}, firstSights{}, testNow)
+	s.keys[0].RetiredAt = testNow.Add(-50 * time.Hour)
+	s.plan(testNow, 24*time.Hour, 0)
+	if k := s.keys[0]; k.Status != statusPrevious || k.Act != actRetired {
+		t.Fatalf("the key the plan retires: status %q, act %q; want previous, retired", k.Status, k.Act)
+	}
+}
+
 func TestScheduleDatesACurrentKeyWithoutCurrentSince(t *testing.T) {
 	t.Parallel()
 	keys := []management.SigningKey{{KID: "cur", Current: true}, {KID: "nxt", Next: true}}
