@@ -156,6 +156,11 @@ type recordedPolicy struct {
 	RotationDueAt     string            `json:"rotation_due_at"`
 	FirstSeenCurrent  map[string]string `json:"first_seen_current"`
 	FirstSeenPrevious map[string]string `json:"first_seen_previous"`
+	Keys              []struct {
+		KID    string `json:"kid"`
+		Status string `json:"status"`
+		Act    string `json:"act"` // empty when null
+	} `json:"keys"`
 }
 
 // policyState reads the policy "this" from the state of cli's working
@@ -486,6 +491,29 @@ func TestRotationPolicy_aFailedRevocationIsProposedAgainAlone(t *testing.T) {
 			},
 		},
 	})
+}
+
+// TestRotationPolicy_aFailedRevocationIsRecordedAsNotDone refuses the
+// revoke call of a due key: the state the failed apply keeps records the
+// key as the previous key it still is, with no act.
+func TestRotationPolicy_aFailedRevocationIsRecordedAsNotDone(t *testing.T) {
+	parallelAcceptanceTest(t)
+	srv := startTenantWithHistory(t)
+	prev := keyIn(t, srv, previousKey)
+	srv.InjectFault(emulator.Fault{Op: emulator.OpRevoke, Status: 500, Times: 2})
+	cli := acctest.ProviderCLI(t, acctest.ProviderBlock(srv, "max_retries = 1")+policy(`rotate_after = "2160h"`, `revoke_after = "168h"`))
+	if out, err := cli.Apply(); err == nil || !strings.Contains(out, "Cannot revoke a signing key the policy found due") {
+		t.Fatalf("the apply (err %v) must fail on the refused revocation:\n%s", err, out)
+	}
+	for _, k := range policyState(t, cli).Keys {
+		if k.KID == prev.KID {
+			if k.Status != "previous" || k.Act != "" {
+				t.Fatalf("the state records %s as %q with act %q after Auth0 refused its revocation; want previous, no act", k.KID, k.Status, k.Act)
+			}
+			return
+		}
+	}
+	t.Fatalf("the state does not record %s", prev.KID)
 }
 
 // TestRotationPolicy_lostRotateAnswers loses the answer to the rotate call
