@@ -224,6 +224,11 @@ func TestOutcomeUnknown(t *testing.T) {
 			if got := srv.Rotations(); got != map[bool]int{true: 1, false: 0}[tc.rotated] {
 				t.Errorf("the tenant rotated %d times", got)
 			}
+			// No attempt came before one the tenant may have carried out:
+			// the error speaks of the last one.
+			if strings.Contains(err.Error(), "earlier attempt") {
+				t.Errorf("the error blames an earlier attempt: %v", err)
+			}
 		})
 	}
 }
