@@ -360,11 +360,20 @@ func checkJWKSURL(ctx context.Context, client *management.Client, u string, want
 		return diags
 	}
 	var served []string
+	otherKey := false
 	for _, k := range set.Keys {
 		if k.Kid == want.Kid && k.N == want.N {
 			return diags
 		}
+		otherKey = otherKey || k.Kid == want.Kid
 		served = append(served, k.Kid)
+	}
+	if otherKey {
+		diags.AddAttributeError(path.Root("jwks_urls"), "A JWKS URL does not serve the next key",
+			fmt.Sprintf("%s serves a key with kid %s, which this plan makes current, but not the tenant's key of that kid: "+
+				"its modulus differs. Tokens signed with it would not validate there: publish the tenant's next key to it "+
+				"first; the rotation waits until it does.", u, want.Kid))
+		return diags
 	}
 	diags.AddAttributeError(path.Root("jwks_urls"), "A JWKS URL does not serve the next key",
 		fmt.Sprintf("%s serves the keys %s, not %s, which this plan makes current. Tokens signed with it would not validate "+

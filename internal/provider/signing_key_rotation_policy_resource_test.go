@@ -348,6 +348,15 @@ func TestRotationPolicy_jwksURLsHoldTheRotationBack(t *testing.T) {
 					gateway+" serves the keys "+current.KID+", not "+next.KID+", which this plan makes current."),
 			},
 			{
+				// The next key's kid, with another key's modulus.
+				PreConfig: func() {
+					srv.SetGatewayJWKS([]byte(`{"keys": [{"kty": "RSA", "kid": "` + next.KID + `", "n": "x", "e": "AQAB"}]}`))
+				},
+				Config: config,
+				ExpectError: acctest.Diagnostic("A JWKS URL does not serve the next key",
+					gateway+" serves a key with kid "+next.KID+", which this plan makes current, but not the tenant's key of that kid: its modulus differs."),
+			},
+			{
 				PreConfig: func() { srv.SetGatewayJWKS(srv.PublishedJWKS()) },
 				Config:    config,
 				Check: func(*terraform.State) error {
