@@ -297,8 +297,11 @@ func rotationOf(kid string, keys []management.SigningKey) (rotationModel, error)
 	switch {
 	case key == nil:
 		return rotationModel{}, fmt.Errorf("no signing key has kid %q", kid)
-	case key.Next || (!key.Current && key.CurrentSince == ""):
+	case key.Next:
 		return rotationModel{}, fmt.Errorf("signing key %s has never been current, so no rotation made it current", kid)
+	case !key.Current && key.CurrentSince == "":
+		return rotationModel{}, fmt.Errorf("Auth0 does not say when signing key %s became current, so the rotation that made it current "+
+			"cannot be told from the tenant's keys", kid)
 	}
 	m := rotationModel{
 		Timeouts: nullResourceTimeouts(),

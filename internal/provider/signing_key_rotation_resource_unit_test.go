@@ -45,6 +45,7 @@ func TestRotationOf(t *testing.T) {
 		{KID: "second", Previous: true, CurrentSince: "2026-03-01T00:00:00.000Z", CurrentUntil: "2026-06-01T00:00:00.000Z"},
 		{KID: "third", Current: true, CurrentSince: "2026-06-01T00:00:00.000Z"},
 		{KID: "fourth", Next: true},
+		{KID: "undated", Previous: true}, // on older tenants
 	}
 	tests := []struct {
 		kid, previous, next string
@@ -65,6 +66,7 @@ func TestRotationOf(t *testing.T) {
 	for kid, want := range map[string]string{
 		"fourth":  "signing key fourth has never been current, so no rotation made it current",
 		"missing": `no signing key has kid "missing"`,
+		"undated": "Auth0 does not say when signing key undated became current, so the rotation that made it current cannot be told from the tenant's keys",
 	} {
 		if _, err := rotationOf(kid, keys); err == nil || err.Error() != want {
 			t.Errorf("%s: got %v, want %s", kid, err, want)
