@@ -108,13 +108,16 @@ func TestListAfterAnAnswerAsksAgain(t *testing.T) {
 	wantCounts(t, srv, map[emulator.Operation]int{emulator.OpList: 2})
 }
 
+// listedWrite makes one write to the tenant, and returns whether a list
+// shows it.
+type listedWrite func(ctx context.Context, client *management.Client, srv *emulator.Server) (func([]management.SigningKey) bool, error)
+
 // A list read before a write and answered after it holds the tenant as it
 // was: a reader that asks after the write, through the same client, gets a
 // list of its own.
 func TestWriteIsNotFollowedByAnEarlierList(t *testing.T) {
 	t.Parallel()
-	// Each write, and whether a list shows it.
-	writes := map[string]func(ctx context.Context, client *management.Client, srv *emulator.Server) (func([]management.SigningKey) bool, error){
+	writes := map[string]listedWrite{
 		"rotate": func(ctx context.Context, client *management.Client, _ *emulator.Server) (func([]management.SigningKey) bool, error) {
 			ref, err := client.RotateSigningKey(ctx, nil)
 			return func(keys []management.SigningKey) bool {
@@ -159,9 +162,7 @@ func describeKeys(keys []management.SigningKey) string {
 // writeIsNotFollowedByAnEarlierList sends a list whose answer the tenant
 // holds for two seconds, then the write, then a list; false when the early
 // list was read after the write, so that the run tells nothing.
-func writeIsNotFollowedByAnEarlierList(t *testing.T,
-	write func(context.Context, *management.Client, *emulator.Server) (func([]management.SigningKey) bool, error),
-) bool {
+func writeIsNotFollowedByAnEarlierList(t *testing.T, write listedWrite) bool {
 	srv := acctest.StartEmulator(t, emulator.Options{Keys: emulator.TenantWithHistory()})
 	client := newClient(t, srv)
 	ctx := context.Background()

@@ -34,6 +34,15 @@ func rotation(extra ...string) string {
 	return "resource \"auth0keys_signing_key_rotation\" \"this\" {\n" + body + "}\n"
 }
 
+// keysChangedSincePlan is the error of an apply whose check right before
+// the rotate call found that the tenant, planned to rotate from current
+// to next, has rotated to next since; notSent says what was not sent.
+func keysChangedSincePlan(srv *emulator.Server, current, next emulator.Key, notSent string) *regexp.Regexp {
+	return acctest.Diagnostic("The tenant's signing keys changed since the plan",
+		"The plan rotates Auth0 tenant "+srv.Domain()+" from current key "+current.KID+" and next key "+next.KID+", but the tenant now has current key "+next.KID,
+		notSent)
+}
+
 // wantCalls checks how many calls reached each endpoint.
 func wantCalls(srv *emulator.Server, want map[emulator.Operation]int) error {
 	for op, n := range want {
@@ -780,9 +789,7 @@ func TestRotation_comparesRightBeforeRotating(t *testing.T) {
 	if err == nil {
 		t.Fatal("the apply rotated a tenant whose keys changed")
 	}
-	want := acctest.Diagnostic("The tenant's signing keys changed since the plan",
-		"The plan rotates Auth0 tenant "+srv.Domain()+" from current key "+current.KID+" and next key "+next.KID+", but the tenant now has current key "+next.KID,
-		"Nothing was sent: plan again")
+	want := keysChangedSincePlan(srv, current, next, "Nothing was sent: plan again")
 	if !want.MatchString(out) {
 		t.Fatalf("want %s in:\n%s", want, out)
 	}
@@ -820,9 +827,7 @@ func TestRotation_twoAppliesAtOnceRotateOnce(t *testing.T) {
 	if n := srv.Count(emulator.OpRotate); n != 1 || srv.Rotations() != 1 {
 		t.Fatalf("two applies at once sent %d rotate calls, and the tenant rotated %d times:\n%s\n%s", n, srv.Rotations(), outs[0], outs[1])
 	}
-	changed := acctest.Diagnostic("The tenant's signing keys changed since the plan",
-		"The plan rotates Auth0 tenant "+srv.Domain()+" from current key "+current.KID+" and next key "+next.KID+", but the tenant now has current key "+next.KID,
-		"Nothing was sent: plan again")
+	changed := keysChangedSincePlan(srv, current, next, "Nothing was sent: plan again")
 	inconsistent := regexp.MustCompile(`Provider produced inconsistent final plan`)
 	failed := 0
 	for i, err := range errs {
@@ -851,8 +856,7 @@ func TestRotation_comparesAgainBeforeResendingARateLimitedRotate(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: acctest.ProviderBlock(srv) + rotation(),
-			ExpectError: acctest.Diagnostic("The tenant's signing keys changed since the plan",
-				"The plan rotates Auth0 tenant "+srv.Domain()+" from current key "+current.KID+" and next key "+next.KID+", but the tenant now has current key "+next.KID,
+			ExpectError: keysChangedSincePlan(srv, current, next,
 				"Auth0 refused the rotate call without carrying it out (a rate limit or an expired token), and it was not sent again: plan again"),
 		}},
 	})
