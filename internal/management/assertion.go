@@ -1,6 +1,9 @@
 package management
 
 import (
+	"crypto/ecdh"
+	"crypto/ecdsa"
+	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
@@ -68,9 +71,22 @@ func parseRSAPrivateKey(pemText string) (*rsa.PrivateKey, error) {
 	}
 	key, ok := parsed.(*rsa.PrivateKey)
 	if !ok {
-		return nil, fmt.Errorf("client_assertion_private_key holds a %T, and Auth0's algorithms RS256, RS384 and PS256 need an RSA key", parsed)
+		return nil, fmt.Errorf("client_assertion_private_key holds %s, and Auth0's algorithms RS256, RS384 and PS256 need an RSA key", keyKind(parsed))
 	}
 	return key, nil
+}
+
+// keyKind names a private key that is not RSA, in a user's words.
+func keyKind(key any) string {
+	switch key.(type) {
+	case *ecdsa.PrivateKey:
+		return "an ECDSA key"
+	case ed25519.PrivateKey:
+		return "an Ed25519 key"
+	case *ecdh.PrivateKey:
+		return "an X25519 key"
+	}
+	return "a key that is not RSA"
 }
 
 // signedAssertions puts a fresh client assertion into every token request
