@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -215,10 +217,14 @@ func resolveSettings(config providerModel, getenv func(string) string, diags *di
 	if !config.MaxRetries.IsNull() {
 		s.MaxRetries = int(config.MaxRetries.ValueInt64())
 	}
-	s.ClientAssertionSigningAlg, _ = configOrEnv(config.AssertionAlg, envAssertionAlg, getenv)
+	var algInConfig bool
+	s.ClientAssertionSigningAlg, algInConfig = configOrEnv(config.AssertionAlg, envAssertionAlg, getenv)
 	checkDomain(s.Domain, domainInConfig, diags)
 	source = pickCredentials(config, getenv, &s)
 	checkCredentials(s, source, diags)
+	if s.ClientAssertionPrivateKey != "" {
+		checkAssertionAlg(s.ClientAssertionSigningAlg, algInConfig, diags)
+	}
 	return s, source, true
 }
 
@@ -292,6 +298,22 @@ func checkDomain(domain string, inConfig bool, diags *diag.Diagnostics) {
 		}
 		diags.AddAttributeError(path.Root("domain"), "Invalid Auth0 domain", where+": "+err.Error()+".")
 	}
+}
+
+// checkAssertionAlg refuses a client assertion algorithm Auth0 does not
+// accept. The schema checks the configuration's value; this names the
+// environment variable when the value came from there.
+func checkAssertionAlg(alg string, inConfig bool, diags *diag.Diagnostics) {
+	if alg == "" || slices.Contains(management.AssertionSigningAlgs, alg) {
+		return
+	}
+	where := "client_assertion_signing_alg"
+	if !inConfig {
+		where = "The " + envAssertionAlg + " environment variable"
+	}
+	diags.AddAttributeError(path.Root("client_assertion_signing_alg"), "Invalid client assertion signing algorithm",
+		fmt.Sprintf("%s is %q: Auth0 accepts client assertions signed with %s. Set one of them, or leave it unset for RS256.",
+			where, alg, strings.Join(management.AssertionSigningAlgs, ", ")))
 }
 
 func checkCredentials(s management.Config, source string, diags *diag.Diagnostics) {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -63,6 +64,13 @@ func TestResolveSettings(t *testing.T) {
 					t.Errorf("got %q %q %q", token, id, secret)
 				}
 			}},
+		{name: "Private Key JWT with an algorithm from the environment Auth0 does not accept", known: true,
+			summary: "Invalid client assertion signing algorithm",
+			config:  providerModel{Domain: value("a.auth0.com"), ClientID: null, ClientSecret: null, APIToken: null, Audience: null, MaxRetries: types.Int64Null()},
+			env:     map[string]string{envClientID: "eid", envAssertionKey: "pem", envAssertionAlg: "ES256"}},
+		{name: "a client secret leaves the assertion algorithm unused", known: true,
+			config: providerModel{Domain: value("a.auth0.com"), ClientID: null, ClientSecret: null, APIToken: null, Audience: null, MaxRetries: types.Int64Null()},
+			env:    map[string]string{envClientID: "eid", envClientSecret: "esecret", envAssertionAlg: "ES256"}},
 		{name: "a secret and a private key", known: true, summary: "Conflicting Auth0 credentials",
 			config: providerModel{Domain: value("a.auth0.com"), ClientID: value("id"), ClientSecret: value("s"), APIToken: null, Audience: null, MaxRetries: types.Int64Null(),
 				AssertionKey: value("pem")}},
@@ -102,6 +110,32 @@ func TestResolveSettings(t *testing.T) {
 				tc.check(t, s.Domain, s.APIToken, s.ClientID, s.ClientSecret, s.MaxRetries)
 			}
 		})
+	}
+}
+
+func TestCheckAssertionAlg(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		alg      string
+		inConfig bool
+		detail   string // "" for no error
+	}{
+		{alg: ""}, {alg: "RS256"}, {alg: "RS384", inConfig: true}, {alg: "PS256"},
+		{alg: "ES256", detail: `The AUTH0_CLIENT_ASSERTION_SIGNING_ALG environment variable is "ES256": ` +
+			"Auth0 accepts client assertions signed with RS256, RS384, PS256. Set one of them, or leave it unset for RS256."},
+		{alg: "rs256", inConfig: true, detail: `client_assertion_signing_alg is "rs256": ` +
+			"Auth0 accepts client assertions signed with RS256, RS384, PS256. Set one of them, or leave it unset for RS256."},
+	}
+	for _, tc := range tests {
+		var diags diag.Diagnostics
+		checkAssertionAlg(tc.alg, tc.inConfig, &diags)
+		switch {
+		case tc.detail == "" && diags.HasError():
+			t.Errorf("%q: unexpected %v", tc.alg, diags)
+		case tc.detail != "" && (len(diags) != 1 || diags[0].Detail() != tc.detail ||
+			!diags[0].(diag.DiagnosticWithPath).Path().Equal(path.Root("client_assertion_signing_alg"))):
+			t.Errorf("%q: got %v, want one error on client_assertion_signing_alg saying %q", tc.alg, diags, tc.detail)
+		}
 	}
 }
 
