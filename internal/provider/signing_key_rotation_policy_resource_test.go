@@ -813,6 +813,28 @@ func TestRotationPolicy_inconsistentListFailsAtPlan(t *testing.T) {
 	}
 }
 
+// TestRotationPolicy_createdOnAnInconsistentListFailsAtPlan creates a
+// policy on a tenant that lists a key twice: the plan fails, naming the
+// key, even with nothing due, since every later plan would start from
+// what this one records.
+func TestRotationPolicy_createdOnAnInconsistentListFailsAtPlan(t *testing.T) {
+	srv := startTenantWithHistory(t)
+	prev := keyIn(t, srv, previousKey)
+	srv.ListTwice(prev.KID, func(k *emulator.Key) { k.Previous, k.Next = false, true })
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: acctest.ProviderBlock(srv) + policy(`rotate_after = "2160h"`),
+			ExpectError: acctest.Diagnostic("The tenant's key list is inconsistent", "Auth0 tenant "+srv.Domain()+
+				": the tenant's list of signing keys is inconsistent: kid "+prev.KID+" is listed 2 times (next; previous); 2 keys are flagged next",
+				"The policy cannot decide what is due."),
+		}},
+	})
+	if n := srv.Count(emulator.OpRevoke) + srv.Count(emulator.OpRotate); n != 0 {
+		t.Fatalf("%d writes were sent", n)
+	}
+}
+
 // TestRotationPolicy_savedPlanDoesWhatItNamed applies a reviewed plan
 // after a second key's revocation became due: the apply revokes the key
 // the plan named and no other, and the next plan proposes the second.
