@@ -48,9 +48,13 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /api/v2/keys/signing/{kid}", s.endpoint(OpGet, []string{scopes.ReadSigningKeys}, s.getKey))
 	mux.Handle("PUT /api/v2/keys/signing/{kid}/revoke", s.endpoint(OpRevoke, []string{scopes.UpdateSigningKeys}, s.revokeKey))
 	mux.Handle("GET /api/v2/resource-servers", s.endpoint(OpAPIs, []string{scopes.ReadResourceServers}, func(w http.ResponseWriter, r *http.Request) {
+		s.directoryMu.Lock()
+		defer s.directoryMu.Unlock()
 		listPage(w, r, "resource_servers", s.apis, false)
 	}))
 	mux.Handle("GET /api/v2/clients", s.endpoint(OpApplications, []string{scopes.ReadClients}, func(w http.ResponseWriter, r *http.Request) {
+		s.directoryMu.Lock()
+		defer s.directoryMu.Unlock()
 		listPage(w, r, "clients", s.applications, true)
 	}))
 	mux.Handle("GET /.well-known/jwks.json", s.endpoint(OpJWKS, nil, func(w http.ResponseWriter, _ *http.Request) {

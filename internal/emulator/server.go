@@ -75,7 +75,9 @@ type Server struct {
 	log       *requestLog
 	done      chan struct{}
 	// assertions verifies Private Key JWT assertions and their jti.
-	assertions   assertionCheck
+	assertions assertionCheck
+	// directoryMu guards the APIs and applications the tenant lists.
+	directoryMu  sync.Mutex
 	apis         []API
 	applications []Application
 	// gatewayJWKS is what the emulated gateway serves (GatewayJWKSPath).
@@ -301,6 +303,20 @@ func (s *Server) SetClientScopes(id string, scopes []string) bool {
 	for i := range s.clients {
 		if s.clients[i].ID == id {
 			s.clients[i].Scopes = append([]string(nil), scopes...)
+			return true
+		}
+	}
+	return false
+}
+
+// ChangeApplication changes an application the tenant lists, as editing
+// it in the dashboard would. It reports false for an unknown client id.
+func (s *Server) ChangeApplication(clientID string, change func(*Application)) bool {
+	s.directoryMu.Lock()
+	defer s.directoryMu.Unlock()
+	for i := range s.applications {
+		if s.applications[i].ClientID == clientID {
+			change(&s.applications[i])
 			return true
 		}
 	}
