@@ -256,39 +256,99 @@ func lifetimeTenant(t *testing.T, retiredFor time.Duration, clientScopes []strin
 
 var allScopes = append([]string{scopes.ReadClients, scopes.ReadResourceServers}, scopes.SigningKeys...)
 
+// TestRotationPolicy_autoRevokesAfterTheLongestTokenLifetime creates a
+// policy with revoke_after = "auto" on a tenant whose key was retired 35
+// hours ago and whose longest-lived tokens, app230's ID tokens, live 36
+// hours: nothing is revoked. Then the key is 37 hours retired: it is
+// revoked, unless app230's tokens now live 48 hours, since while a key
+// retired less than 30 days ago waits on "auto" each plan reads the
+// lifetimes again.
 func TestRotationPolicy_autoRevokesAfterTheLongestTokenLifetime(t *testing.T) {
-	srv, prev := lifetimeTenant(t, 35*time.Hour, allScopes)
-	config := acctest.ProviderBlock(srv) + policy(`rotate_after = "2160h"`, `revoke_after = "auto"`)
+	tests := map[string]struct {
+		idTokenHours int    // app230's ID token lifetime after the policy is created
+		effective    string // the plan's effective_revoke_after
+		revoked      bool
+	}{
+		"the lifetime stays 36 hours":  {idTokenHours: 36, effective: "36h0m0s", revoked: true},
+		"the lifetime is now 48 hours": {idTokenHours: 48, effective: "48h0m0s", revoked: false},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			srv, prev := lifetimeTenant(t, 35*time.Hour, allScopes)
+			config := acctest.ProviderBlock(srv) + policy(`rotate_after = "2160h"`, `revoke_after = "auto"`)
+			status, act := "previous", ""
+			if tc.revoked {
+				status, act = "revoked", "revoked"
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProviderFactories,
+				Steps: []resource.TestStep{
+					{
+						Config: config,
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(policyName, tfjsonpath.New("effective_revoke_after"), knownvalue.StringExact("36h0m0s")),
+							statecheck.ExpectKnownValue(policyName, tfjsonpath.New("revoke_after_source"), knownvalue.StringExact(`the ID tokens of application "app 230" (app230)`)),
+						},
+						Check: func(*terraform.State) error {
+							if srv.Revocations() != 0 {
+								return fmt.Errorf("a key retired 35 hours ago was revoked under a 36-hour lifetime")
+							}
+							return nil
+						},
+					},
+					{
+						PreConfig: func() {
+							srv.ChangeApplication("app230", func(a *emulator.Application) {
+								a.JWTConfiguration = &emulator.JWTConfiguration{LifetimeInSeconds: tc.idTokenHours * 3600}
+							})
+							srv.SetKeyDates(prev.KID, time.Now().Add(-40*24*time.Hour), time.Now().Add(-37*time.Hour))
+						},
+						Config: config,
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(policyName, plancheck.ResourceActionUpdate),
+							plancheck.ExpectKnownValue(policyName, tfjsonpath.New("effective_revoke_after"), knownvalue.StringExact(tc.effective)),
+							plancheck.ExpectKnownValue(policyName, tfjsonpath.New("keys"), knownvalue.SetPartial([]knownvalue.Check{
+								keyAt(prev.KID, prev.Fingerprint, status, act),
+							})),
+						}},
+						Check: func(*terraform.State) error {
+							if k, _ := srv.Key(prev.KID); k.Revoked != tc.revoked || srv.Rotations() != 0 {
+								return fmt.Errorf("at 37 hours with %d-hour ID tokens: revoked %v, want %v; %d rotations",
+									tc.idTokenHours, k.Revoked, tc.revoked, srv.Rotations())
+							}
+							return nil
+						},
+					},
+				},
+			})
+		})
+	}
+}
+
+// TestRotationPolicy_switchingToAutoReadsTheLifetimes changes revoke_after
+// from a duration to "auto" on a tenant whose previous key was retired 31
+// days ago: the plan reads the tenant's lifetimes rather than keep the
+// duration the state recorded, and revokes the key.
+func TestRotationPolicy_switchingToAutoReadsTheLifetimes(t *testing.T) {
+	srv, prev := lifetimeTenant(t, 31*24*time.Hour, allScopes)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
+			{Config: acctest.ProviderBlock(srv) + policy(`rotate_after = "2160h"`, `revoke_after = "2000h"`)},
 			{
-				Config: config,
+				Config: acctest.ProviderBlock(srv) + policy(`rotate_after = "2160h"`, `revoke_after = "auto"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue(policyName, tfjsonpath.New("keys"), knownvalue.SetPartial([]knownvalue.Check{
+						keyAt(prev.KID, prev.Fingerprint, "revoked", "revoked"),
+					})),
+				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(policyName, tfjsonpath.New("effective_revoke_after"), knownvalue.StringExact("36h0m0s")),
 					statecheck.ExpectKnownValue(policyName, tfjsonpath.New("revoke_after_source"), knownvalue.StringExact(`the ID tokens of application "app 230" (app230)`)),
 				},
 				Check: func(*terraform.State) error {
-					if srv.Revocations() != 0 {
-						return fmt.Errorf("a key retired 35 hours ago was revoked under a 36-hour lifetime")
-					}
-					return nil
-				},
-			},
-			{
-				PreConfig: func() {
-					srv.SetKeyDates(prev.KID, time.Now().Add(-40*24*time.Hour), time.Now().Add(-37*time.Hour))
-				},
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(policyName, plancheck.ResourceActionUpdate),
-					plancheck.ExpectKnownValue(policyName, tfjsonpath.New("keys"), knownvalue.SetPartial([]knownvalue.Check{
-						keyAt(prev.KID, prev.Fingerprint, "revoked", "revoked"),
-					})),
-				}},
-				Check: func(*terraform.State) error {
-					if k, _ := srv.Key(prev.KID); !k.Revoked || srv.Rotations() != 0 {
-						return fmt.Errorf("at 37 hours the key is not revoked, or the tenant rotated")
+					if k, _ := srv.Key(prev.KID); !k.Revoked {
+						return fmt.Errorf("a key retired 31 days ago is not revoked under \"auto\"")
 					}
 					return nil
 				},
