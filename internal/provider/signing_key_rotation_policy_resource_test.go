@@ -373,6 +373,40 @@ func TestRotationPolicy_autoWithoutTheScopesIsRefusedAtPlan(t *testing.T) {
 	}
 }
 
+// TestRotationPolicy_missingScopesAreRefusedAtPlan gives the policy's
+// credentials fewer scopes than its acts need: a plan that rotates needs
+// create:signing_keys and update:signing_keys, one that revokes
+// update:signing_keys, and one with nothing due reads alone.
+func TestRotationPolicy_missingScopesAreRefusedAtPlan(t *testing.T) {
+	tests := map[string]struct {
+		granted []string
+		policy  string
+		want    []string // the diagnostic's words; none when the plan passes
+	}{
+		"nothing due": {granted: []string{scopes.ReadSigningKeys}, policy: policy(`rotate_after = "2160h"`, `revoke_after = "720h"`)},
+		"a revocation due": {granted: []string{scopes.ReadSigningKeys}, policy: policy(`rotate_after = "2160h"`, `revoke_after = "168h"`),
+			want: []string{"needs the scopes read:signing_keys, update:signing_keys;", "lacks update:signing_keys. Grant update:signing_keys"}},
+		"a rotation due": {granted: []string{scopes.ReadSigningKeys, scopes.UpdateSigningKeys}, policy: policy(`rotate_after = "168h"`),
+			want: []string{"needs the scopes read:signing_keys, create:signing_keys, update:signing_keys;", "lacks create:signing_keys. Grant create:signing_keys"}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			c := emulator.DefaultClient()
+			c.Scopes = tc.granted
+			srv := startTenant(t, emulator.Options{Keys: emulator.TenantWithHistory(), Clients: []emulator.Client{c}})
+			step := resource.TestStep{Config: acctest.ProviderBlock(srv) + tc.policy}
+			if tc.want != nil {
+				step.ExpectError = acctest.Diagnostic(append(append([]string{"The credentials lack Management API scopes this apply needs",
+					"auth0keys_signing_key_rotation_policy"}, tc.want...), "Nothing was sent.")...)
+			}
+			resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: acctest.ProviderFactories, Steps: []resource.TestStep{step}})
+			if n := srv.Count(emulator.OpRotate) + srv.Count(emulator.OpRevoke); n != 0 || srv.Rotations()+srv.Revocations() != 0 {
+				t.Fatalf("%d writes were sent", n)
+			}
+		})
+	}
+}
+
 // TestRotationPolicy_unreadableLifetimesFailAtPlan fails every read of the
 // tenant's applications: a policy that revokes after the longest token
 // lifetime cannot decide, and its plan fails on revoke_after with Auth0's
