@@ -83,6 +83,11 @@ func (c CLI) Apply(opts ...tfexec.ApplyOption) (string, error) {
 	return c.capture(func(ctx context.Context) error { return c.tf.Apply(ctx, opts...) })
 }
 
+// Destroy runs terraform destroy and returns what it printed.
+func (c CLI) Destroy(opts ...tfexec.DestroyOption) (string, error) {
+	return c.capture(func(ctx context.Context) error { return c.tf.Destroy(ctx, opts...) })
+}
+
 // Output returns the value of one output as JSON.
 func (c CLI) Output(name string) (json.RawMessage, error) {
 	outputs, err := c.tf.Output(context.Background())

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -252,5 +253,62 @@ func TestExtraCAFileWithoutCertificates(t *testing.T) {
 	}
 	if n := len(srv.Requests()); n != 0 {
 		t.Errorf("%d requests were sent", n)
+	}
+}
+
+// TestDestroySendsNothingAndSaysSo destroys each resource after its apply:
+// the plan and the apply each warn that the tenant's keys stay as they are,
+// and no request but reads reaches the tenant.
+func TestDestroySendsNothingAndSaysSo(t *testing.T) {
+	parallelAcceptanceTest(t)
+	tests := map[string]struct {
+		config   func(srv *emulator.Server, previous emulator.Key) string
+		warnings []string // summary and detail of the plan's, then the apply's
+	}{
+		"rotation": {
+			config: func(*emulator.Server, emulator.Key) string { return rotation() },
+			warnings: []string{"Destroying a rotation changes nothing in Auth0", "auth0keys_signing_key_rotation records an event",
+				"Destroying a rotation changes nothing in Auth0", "auth0keys_signing_key_rotation was removed from the Terraform state only"},
+		},
+		"revocation": {
+			config: func(_ *emulator.Server, previous emulator.Key) string {
+				return revocation(previous.KID, `grace_period = "0s"`)
+			},
+			warnings: []string{"The signing key stays revoked", "Nothing is sent to Auth0: a revoked key cannot be restored.",
+				"The signing key stays revoked", "Nothing was sent to Auth0: a revoked key cannot be restored."},
+		},
+		"rotation policy": {
+			config: func(*emulator.Server, emulator.Key) string { return policy(`rotate_after = "2160h"`) },
+			warnings: []string{"Destroying a rotation policy changes nothing in Auth0", "is removed from the Terraform state only",
+				"Destroying a rotation policy changes nothing in Auth0", "was removed from the Terraform state only"},
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := startTenantWithHistory(t)
+			cli := acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+tc.config(srv, keyIn(t, srv, previousKey)))
+			if out, err := cli.Apply(); err != nil {
+				t.Fatalf("apply: %v\n%s", err, out)
+			}
+			before := srv.Keys()
+			srv.ResetRequests()
+			out, err := cli.Destroy()
+			if err != nil {
+				t.Fatalf("destroy: %v\n%s", err, out)
+			}
+			// Terraform prints the apply's warning before the plan's.
+			for i := 0; i < len(tc.warnings); i += 2 {
+				if !acctest.Diagnostic("Warning: "+tc.warnings[i], tc.warnings[i+1]).MatchString(out) {
+					t.Errorf("destroy did not warn %q:\n%s", tc.warnings[i:i+2], out)
+				}
+			}
+			if n := srv.Count(emulator.OpRotate) + srv.Count(emulator.OpRevoke); n != 0 {
+				t.Errorf("destroy sent %d writes", n)
+			}
+			if after := srv.Keys(); !reflect.DeepEqual(before, after) {
+				t.Errorf("destroy changed the tenant's keys:\nbefore %+v\nafter  %+v", before, after)
+			}
+		})
 	}
 }
