@@ -64,6 +64,41 @@ func TestRotationPolicy_adoptsAFreshTenantSendingNothing(t *testing.T) {
 	}
 }
 
+// TestRotationPolicy_rotateAfterMovesTheDueDate lengthens rotate_after:
+// rotation_due_at moves with it, and nothing is sent.
+func TestRotationPolicy_rotateAfterMovesTheDueDate(t *testing.T) {
+	srv := startTenantWithHistory(t)
+	current := keyIn(t, srv, currentKey)
+	since, err := time.Parse(time.RFC3339Nano, *current.CurrentSince)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dueAfter := func(rotateAfter time.Duration) knownvalue.Check {
+		return knownvalue.StringExact(since.Add(rotateAfter).UTC().Format(time.RFC3339))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: acctest.ProviderBlock(srv) + policy(`rotate_after = "2160h"`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(policyName, tfjsonpath.New("rotation_due_at"), dueAfter(2160*time.Hour)),
+				},
+			},
+			{
+				Config: acctest.ProviderBlock(srv) + policy(`rotate_after = "4320h"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(policyName, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(policyName, tfjsonpath.New("rotation_due_at"), dueAfter(4320*time.Hour)),
+				}},
+			},
+		},
+	})
+	if n := srv.Count(emulator.OpRotate) + srv.Count(emulator.OpRevoke); n != 0 {
+		t.Fatalf("%d writes were sent", n)
+	}
+}
+
 func TestRotationPolicy_dueRotationAndRevocationInOnePlan(t *testing.T) {
 	srv := startTenantWithHistory(t)
 	prev := keyIn(t, srv, previousKey)
