@@ -369,6 +369,19 @@ func TestGetRetriedAfter503(t *testing.T) {
 	wantCounts(t, srv, map[emulator.Operation]int{emulator.OpList: 3})
 }
 
+// TestGetNotRetriedAfter501 answers a read 501 Not Implemented once: a
+// tenant that does not implement a call will not by the next attempt, so
+// the answer comes back at once.
+func TestGetNotRetriedAfter501(t *testing.T) {
+	t.Parallel()
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	srv.InjectFault(emulator.Fault{Op: emulator.OpList, Status: http.StatusNotImplemented, Times: 1})
+	if _, err := newClient(t, srv).ListSigningKeys(context.Background()); err == nil || !strings.Contains(err.Error(), "501") {
+		t.Fatalf("want the 501 back, got %v", err)
+	}
+	wantCounts(t, srv, map[emulator.Operation]int{emulator.OpList: 1})
+}
+
 func TestGetRetriedAfterDroppedConnection(t *testing.T) {
 	t.Parallel()
 	srv := acctest.StartEmulator(t, emulator.Options{})
