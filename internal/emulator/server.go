@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/scopes"
@@ -80,6 +81,8 @@ type Server struct {
 	directoryMu  sync.Mutex
 	apis         []API
 	applications []Application
+	// handshakes counts the TLS handshakes clients began.
+	handshakes atomic.Int64
 	// gatewayJWKS is what the emulated gateway serves (GatewayJWKSPath).
 	gatewayMu   sync.Mutex
 	gatewayJWKS []byte
@@ -143,8 +146,9 @@ func Start(opts Options) (*Server, error) {
 		s.apis = []API{ManagementAPI(ln.Addr().String())}
 	}
 	s.http = &http.Server{
-		Handler:           s.routes(),
-		TLSConfig:         &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12},
+		Handler: s.routes(),
+		TLSConfig: &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12,
+			GetConfigForClient: s.countHandshake},
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          nil,
 	}
@@ -357,6 +361,18 @@ func (s *Server) InjectFault(f Fault) { s.faults.add(f) }
 
 // SetLatency delays every response by d.
 func (s *Server) SetLatency(d time.Duration) { s.faults.setLatency(d) }
+
+// Handshakes is how many TLS handshakes clients began, whether or not they
+// went on to trust the tenant's certificate: a client that refuses it
+// sends no request the log could show.
+func (s *Server) Handshakes() int { return int(s.handshakes.Load()) }
+
+// countHandshake counts a handshake as it begins, and keeps the server's
+// TLS configuration for it.
+func (s *Server) countHandshake(*tls.ClientHelloInfo) (*tls.Config, error) {
+	s.handshakes.Add(1)
+	return nil, nil
+}
 
 // Requests returns the request log in the order the requests arrived. (A
 // request is logged when its answer ends, and under load one answer may
