@@ -601,6 +601,52 @@ func TestHTTPSOnly(t *testing.T) {
 	}
 }
 
+// TestCertificateErrorsAreNotRetried serves the tenant with a certificate
+// the client cannot trust: signed by an unknown authority, or for another
+// address. Such an error does not heal by itself, so the client tries
+// once and says why.
+func TestCertificateErrorsAreNotRetried(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		start func(t *testing.T) *emulator.Server
+		want  string
+	}{
+		"an unknown authority": {start: startWithAnUntrustedCA, want: "certificate signed by unknown authority"},
+		"another address": {start: func(t *testing.T) *emulator.Server {
+			return acctest.StartEmulator(t, emulator.Options{Addr: "127.0.0.2:0"})
+		}, want: "certificate is valid for 127.0.0.1, ::1, not 127.0.0.2"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := tc.start(t)
+			_, err := newClient(t, srv).ListSigningKeys(context.Background())
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("want an error saying %q, got %v", tc.want, err)
+			}
+			if n := srv.Handshakes(); n != 1 {
+				t.Fatalf("the client began %d TLS handshakes, want 1", n)
+			}
+		})
+	}
+}
+
+// startWithAnUntrustedCA starts a tenant whose certificate chains to a CA
+// of its own, which the tests do not trust.
+func startWithAnUntrustedCA(t *testing.T) *emulator.Server {
+	t.Helper()
+	ca, err := emulator.NewCA()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := emulator.Start(emulator.Options{CA: ca})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	return srv
+}
+
 // TestRedirectsStayOnHTTPS redirects calls to a plain HTTP server: none is
 // followed there, a refused redirect is not retried, and a rotate call
 // refused that way is known not to have happened. A redirect to https://
