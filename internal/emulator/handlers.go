@@ -300,6 +300,11 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		oauthError(w, http.StatusForbidden, "access_denied", "Service not enabled within domain: "+p.Audience)
 		return
 	}
+	if client.NotAuthorized {
+		oauthError(w, http.StatusForbidden, "access_denied", fmt.Sprintf("Client is not authorized to access %q. You need to create a "+
+			"\"client-grant\" associated to this API. See: https://auth0.com/docs/api/v2#!/Client_Grants/post_client_grants", p.Audience))
+		return
+	}
 	token := s.tokens.issue(p.Audience, client.ID, client.Scopes, s.tokenTTL)
 	writeJSON(w, http.StatusOK, map[string]any{
 		"access_token": token, "token_type": "Bearer", "expires_in": int(s.tokenTTL.Seconds()), "scope": joinScopes(client.Scopes),

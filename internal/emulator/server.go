@@ -25,6 +25,9 @@ type Client struct {
 	ID     string
 	Secret string
 	Scopes []string
+	// NotAuthorized is an application with no client grant for the
+	// Management API: the tenant refuses it a token (403).
+	NotAuthorized bool
 	// AssertionKey and AssertionAlg are the credential for Private Key
 	// JWT; without one the client authenticates with its secret only.
 	AssertionKey *rsa.PublicKey
