@@ -465,6 +465,7 @@ func TestErrorMessages(t *testing.T) {
 	srv := acctest.StartEmulator(t, emulator.Options{Clients: []emulator.Client{
 		emulator.DefaultClient(),
 		{ID: "reader", Secret: "reader-secret", Scopes: []string{scopes.ReadSigningKeys}},
+		{ID: "no-grant", Secret: "no-grant-secret", NotAuthorized: true},
 	}})
 	ctx := context.Background()
 	reader := newClient(t, srv, func(c *management.Config) { c.ClientID, c.ClientSecret = "reader", "reader-secret" })
@@ -497,6 +498,12 @@ func TestErrorMessages(t *testing.T) {
 			_, err := newClient(t, srv, func(c *management.Config) { c.Audience = "https://other.example.com/api/v2/" }).ListSigningKeys(ctx)
 			return err
 		}, "Auth0 tenant " + srv.Domain() + ` does not know the audience "https://other.example.com/api/v2/" (403 access_denied: Service not enabled within domain: https://other.example.com/api/v2/): the audience must be the tenant's Management API identifier, https://TENANT.auth0.com/api/v2/; set audience when domain is a custom domain`},
+		{"no client grant", func() error {
+			_, err := newClient(t, srv, func(c *management.Config) { c.ClientID, c.ClientSecret = "no-grant", "no-grant-secret" }).ListSigningKeys(ctx)
+			return err
+		}, "Auth0 tenant " + srv.Domain() + ` refused a token to client_id "no-grant" (403 access_denied: Client is not authorized to access "` +
+			srv.Audience() + `". You need to create a "client-grant" associated to this API. See: https://auth0.com/docs/api/v2#!/Client_Grants/post_client_grants): ` +
+			"authorize the application for the Auth0 Management API with the client credentials grant"},
 	}
 	for _, tc := range tests {
 		err := tc.call()
