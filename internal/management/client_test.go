@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -605,6 +606,30 @@ func TestHTTPSOnly(t *testing.T) {
 	}
 	if _, err := management.New(management.Config{Domain: "http://" + domain, APIToken: "x"}); err == nil {
 		t.Fatal("a URL with a scheme was accepted as the domain")
+	}
+}
+
+// TestUnreachableTenant points the client at a loopback port nobody
+// listens on: the error names the tenant and the network's answer, not
+// the Go request that failed.
+func TestUnreachableTenant(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	domain := ln.Addr().String()
+	if err := ln.Close(); err != nil {
+		t.Fatal(err)
+	}
+	client, err := management.New(management.Config{Domain: domain, ClientID: "id", ClientSecret: "secret", MaxRetries: 1, RetryWaitMin: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = client.ListSigningKeys(context.Background())
+	want := "cannot get a Management API token from Auth0 tenant " + domain + ": dial tcp " + domain + ": connect: connection refused"
+	if err == nil || err.Error() != want {
+		t.Fatalf("got  %v\nwant %s", err, want)
 	}
 }
 
