@@ -311,6 +311,42 @@ func TestConcurrentListsShareOneRequest(t *testing.T) {
 	wantCounts(t, srv, map[emulator.Operation]int{emulator.OpToken: 1, emulator.OpList: 1})
 }
 
+// TestListSharedPastTheFirstReadersCancellation cancels the reader whose
+// call sent a shared list while the tenant is slow to answer: that reader
+// stops at once, and the one that joined it still gets the keys, from the
+// same request.
+func TestListSharedPastTheFirstReadersCancellation(t *testing.T) {
+	t.Parallel()
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	client := newClient(t, srv)
+	management.SetListGatherWindow(client, 500*time.Millisecond)
+	if _, _, err := client.GrantedScopes(context.Background()); err != nil { // the token, held from now on
+		t.Fatal(err)
+	}
+	srv.InjectFault(emulator.Fault{Op: emulator.OpList, Delay: time.Second})
+	ctx, cancel := context.WithCancel(context.Background())
+	first := make(chan error, 1)
+	go func() { _, err := client.ListSigningKeys(ctx); first <- err }()
+	time.Sleep(50 * time.Millisecond)
+	joined := make(chan error, 1)
+	go func() {
+		keys, err := client.ListSigningKeys(context.Background())
+		if err == nil && len(keys) != 2 {
+			err = fmt.Errorf("%d keys, want 2", len(keys))
+		}
+		joined <- err
+	}()
+	time.Sleep(600 * time.Millisecond) // the list is sent, and its answer held
+	cancel()
+	if err := <-first; !errors.Is(err, context.Canceled) {
+		t.Fatalf("the cancelled reader: %v", err)
+	}
+	if err := <-joined; err != nil {
+		t.Fatalf("the reader that joined: %v", err)
+	}
+	wantCounts(t, srv, map[emulator.Operation]int{emulator.OpList: 1})
+}
+
 // On loopback a list is answered at once; a reader that starts a moment
 // after another still shares its list, sent after both asked.
 func TestListWaitsForReadersThatStartLater(t *testing.T) {
