@@ -151,6 +151,39 @@ func TestWriteIsNotFollowedByAnEarlierList(t *testing.T) {
 	}
 }
 
+// TestFreshReadDoesNotJoinAnEarlierList rotates the tenant out of band
+// while a list read before is still on its way back: ReadSigningKeys, what
+// a check that gates a write reads, sends a request of its own and sees
+// the rotation.
+func TestFreshReadDoesNotJoinAnEarlierList(t *testing.T) {
+	t.Parallel()
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	client := newClient(t, srv)
+	ctx := context.Background()
+	if _, _, err := client.GrantedScopes(ctx); err != nil { // the token, held from now on
+		t.Fatal(err)
+	}
+	srv.InjectFault(emulator.Fault{Op: emulator.OpList, AfterProcessing: true, Delay: 2 * time.Second})
+	early := make(chan error, 1)
+	go func() { _, err := client.ListSigningKeys(ctx); early <- err }()
+	time.Sleep(300 * time.Millisecond)
+	next, found := srv.KeyWhere(func(k emulator.Key) bool { return k.Next })
+	if !found {
+		t.Fatal("no next key")
+	}
+	if _, err := srv.Rotate(); err != nil {
+		t.Fatal(err)
+	}
+	keys, readErr := client.ReadSigningKeys(ctx)
+	if k, ok := management.FindKey(keys, next.KID); readErr != nil || !ok || !k.Current {
+		t.Fatalf("the fresh read does not show %s current after the rotation (%v):%s", next.KID, readErr, describeKeys(keys))
+	}
+	if err := <-early; err != nil {
+		t.Fatal(err)
+	}
+	wantCounts(t, srv, map[emulator.Operation]int{emulator.OpList: 2})
+}
+
 // describeKeys is a list's kids and roles, for messages.
 func describeKeys(keys []management.SigningKey) string {
 	var b strings.Builder
