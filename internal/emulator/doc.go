@@ -4,11 +4,13 @@
 // and the key set the tenant publishes at /.well-known/jwks.json (built
 // with go-jose), with Auth0's status codes, error bodies, its per-tenant
 // rate limit (a token bucket, with its headers) and the quirks real tenants
-// show, a daily limit of rotations included. Tests and the demo use it in
+// show, a daily limit of rotations included, and refuses a token to an
+// application the Management API has no grant for. Tests and the demo use it in
 // place of a tenant. It injects faults (429s with their reset, 5xx,
 // redirects, dropped, garbled, oversized and late answers, before or after
 // the work is done, expired tokens, out-of-band rotations, keys listed
 // twice), counts the rotations and revocations it carried out, records
-// every API request, and serves an admin endpoint (AdminPath) for the same
-// faults by hand.
+// every API request, counts the TLS handshakes clients begin (one that
+// refuses the certificate sends no request), and serves an admin endpoint
+// (AdminPath) for the same faults by hand.
 package emulator
