@@ -5,8 +5,8 @@
 // with go-jose), with Auth0's status codes, error bodies, its per-tenant
 // rate limit (a token bucket, with its headers) and the quirks real tenants
 // show, a daily limit of rotations included, and refuses a token to an
-// application the Management API has no grant for. Tests and the demo use it in
-// place of a tenant. It injects faults (429s with their reset, 5xx,
+// application the Management API has no grant for. Tests and the demo use
+// it in place of a tenant. It injects faults (429s with their reset, 5xx,
 // redirects, dropped, garbled, oversized and late answers, before or after
 // the work is done, expired tokens, out-of-band rotations, keys listed
 // twice), counts the rotations and revocations it carried out, records
