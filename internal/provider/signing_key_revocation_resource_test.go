@@ -231,6 +231,43 @@ func TestRevocation_gracePeriod(t *testing.T) {
 	})
 }
 
+// TestRevocation_autoReadsTheLifetimesOnlyWhenTheyDecide revokes with
+// grace_period "auto" through credentials that may not read the tenant's
+// APIs and applications: a key retired more than 30 days ago, longer than
+// any token lives, is revoked without them; a key Auth0 does not date is
+// refused for that, not for the scopes. Neither reads the lifetimes.
+func TestRevocation_autoReadsTheLifetimesOnlyWhenTheyDecide(t *testing.T) {
+	now := time.Now()
+	tests := map[string]struct {
+		previous emulator.KeySpec
+		want     []string // the plan's error; none when the key is revoked
+	}{
+		"retired 31 days ago": {previous: emulator.KeySpec{Previous: true, CurrentSince: now.Add(-60 * 24 * time.Hour), CurrentUntil: now.Add(-31 * 24 * time.Hour)}},
+		"undated": {previous: emulator.KeySpec{Previous: true}, want: []string{"Cannot check the grace period",
+			"Auth0 does not say when signing key", `stopped being current, so grace_period "auto" cannot be checked.`}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			c := emulator.DefaultClient()
+			c.Scopes = scopes.SigningKeys
+			srv := startTenant(t, emulator.Options{Clients: []emulator.Client{c}, Keys: []emulator.KeySpec{
+				tc.previous, {Current: true, CurrentSince: now.Add(-31 * 24 * time.Hour)}, {Next: true}}})
+			prev := keyIn(t, srv, previousKey)
+			step := resource.TestStep{Config: acctest.ProviderBlock(srv) + revocation(prev.KID)}
+			if tc.want != nil {
+				step.ExpectError = acctest.Diagnostic(tc.want...)
+			}
+			resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: acctest.ProviderFactories, Steps: []resource.TestStep{step}})
+			if k, _ := srv.Key(prev.KID); k.Revoked != (tc.want == nil) {
+				t.Fatalf("%s revoked: %v", prev.KID, k.Revoked)
+			}
+			if n := srv.Count(emulator.OpAPIs) + srv.Count(emulator.OpApplications); n != 0 {
+				t.Fatalf("%d reads of the tenant's APIs and applications", n)
+			}
+		})
+	}
+}
+
 func TestRevocation_adoptsRevokedKey(t *testing.T) {
 	srv := startTenantWithHistory(t)
 	revoked := keyIn(t, srv, revokedKey)
@@ -247,6 +284,24 @@ func TestRevocation_adoptsRevokedKey(t *testing.T) {
 			},
 		}},
 	})
+}
+
+// TestRevocation_planSaysAnAdoptedKeyIsRevokedAlready plans a revocation
+// of a key that is revoked already: the plan's warning says so, names its
+// fingerprint, and that nothing is sent.
+func TestRevocation_planSaysAnAdoptedKeyIsRevokedAlready(t *testing.T) {
+	parallelAcceptanceTest(t)
+	srv := startTenantWithHistory(t)
+	revoked := keyIn(t, srv, revokedKey)
+	out, err := acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+revocation(revoked.KID)).Plan()
+	want := acctest.Diagnostic("Warning: The signing key is already revoked", "Signing key "+revoked.KID+" (fingerprint "+revoked.Fingerprint+
+		") was revoked already. This plan only records it in the state; nothing is sent to Auth0.")
+	if err != nil || !want.MatchString(out) {
+		t.Fatalf("plan (err %v) without the warning %s:\n%s", err, want, out)
+	}
+	if n := srv.Count(emulator.OpRevoke); n != 0 {
+		t.Fatalf("the plan sent %d revoke calls", n)
+	}
 }
 
 func TestRevocation_import(t *testing.T) {
