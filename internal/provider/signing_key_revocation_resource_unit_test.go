@@ -15,17 +15,22 @@ func TestCheckGracePeriod(t *testing.T) {
 		return management.SigningKey{KID: "old", Previous: true, CurrentUntil: management.Timestamp(until)}
 	}
 	tests := []struct {
-		name    string
-		key     management.SigningKey
-		grace   string
-		summary string
+		name            string
+		key             management.SigningKey
+		grace           string
+		summary, detail string // "" for none
 	}{
-		{"retired long enough", retired("2026-11-20T12:00:00.000Z"), "24h", ""},
-		{"retired too recently", retired("2026-11-26T10:00:00.000Z"), "24h", "The signing key was retired too recently"},
-		{"no grace period", retired("2026-11-26T11:59:00.000Z"), "", ""},
-		{"0s needs no dates", retired(""), "0s", ""},
-		{"no dates to check", retired(""), "24h", "Cannot check the grace period"},
-		{"a date that is not one", retired("last week"), "24h", "Cannot check the grace period"},
+		{"retired long enough", retired("2026-11-20T12:00:00.000Z"), "24h", "", ""},
+		{"retired too recently", retired("2026-11-26T10:00:00.000Z"), "24h", "The signing key was retired too recently",
+			"Signing key old stopped being current at 2026-11-26T10:00:00Z, 2h0m0s ago, which is less than grace_period 24h: " +
+				"tokens it signed may still be live. Revoke it after 2026-11-27T10:00:00Z."},
+		{"no grace period", retired("2026-11-26T11:59:00.000Z"), "", "", ""},
+		{"0s needs no dates", retired(""), "0s", "", ""},
+		{"no dates to check", retired(""), "24h", "Cannot check the grace period",
+			"Auth0 does not say when signing key old stopped being current, so grace_period 24h cannot be checked. " +
+				"Set grace_period = \"0s\" once you know the key's tokens have expired."},
+		{"a date that is not one", retired("last week"), "24h", "Cannot check the grace period",
+			"Auth0 gave current_until \"last week\" for signing key old, which is not a date-time."},
 	}
 	for _, tc := range tests {
 		grace, _ := time.ParseDuration(tc.grace)
@@ -33,8 +38,8 @@ func TestCheckGracePeriod(t *testing.T) {
 		switch {
 		case tc.summary == "" && diags.HasError():
 			t.Errorf("%s: refused: %v", tc.name, diags)
-		case tc.summary != "" && (!diags.HasError() || diags.Errors()[0].Summary() != tc.summary):
-			t.Errorf("%s: want %q, got %v", tc.name, tc.summary, diags)
+		case tc.summary != "" && (!diags.HasError() || diags.Errors()[0].Summary() != tc.summary || diags.Errors()[0].Detail() != tc.detail):
+			t.Errorf("%s: want %q: %q, got %v", tc.name, tc.summary, tc.detail, diags)
 		}
 	}
 }
