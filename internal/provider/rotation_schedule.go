@@ -109,6 +109,13 @@ func (s schedule) rotationDueAt(rotateAfter time.Duration) time.Time {
 	return s.currentSince.Add(rotateAfter)
 }
 
+// rotationDue reports whether the current key has been current
+// rotateAfter at now, whether or not there is a next key to rotate to.
+func (s schedule) rotationDue(now time.Time, rotateAfter time.Duration) bool {
+	at := s.rotationDueAt(rotateAfter)
+	return !at.IsZero() && !now.Before(at)
+}
+
 // needsLifetime reports whether a revocation decision depends on how long
 // tokens live: a retired key that is not past Auth0's longest lifetime, as
 // dated by retiredBy.
@@ -127,7 +134,7 @@ func (s schedule) needsLifetime(now time.Time) bool {
 // negative). A key this plan retires is not revoked by it. It reports whether anything is due.
 func (s *schedule) plan(now time.Time, rotateAfter, revokeAfter time.Duration) bool {
 	due := false
-	if at := s.rotationDueAt(rotateAfter); !at.IsZero() && !now.Before(at) && s.has(statusNext) {
+	if s.rotationDue(now, rotateAfter) && s.has(statusNext) {
 		for i := range s.keys {
 			switch s.keys[i].Status {
 			case statusCurrent:

@@ -168,6 +168,13 @@ func (r *signingKeyRotationPolicyResource) ModifyPlan(ctx context.Context, req r
 	}
 	rotateAfter, _ := time.ParseDuration(plan.RotateAfter.ValueString())
 	due := sched.plan(now, rotateAfter, revokeAfter)
+	if sched.rotationDue(now, rotateAfter) && !sched.has(statusNext) {
+		resp.Diagnostics.AddWarning("A rotation is due, and the tenant has no next key",
+			fmt.Sprintf("The current signing key of Auth0 tenant %s has been current since %s, longer than rotate_after %s, but the "+
+				"tenant lists no next key to rotate to, so this plan does not rotate. Check the tenant's signing keys in the Auth0 "+
+				"dashboard: the policy rotates once a next key is listed.",
+				client.Domain(), sched.currentSince.UTC().Format(time.RFC3339), plan.RotateAfter.ValueString()))
+	}
 	switch {
 	case due && listProblemAtRead != "":
 		// The refresh found the list untrustworthy: act on nothing.

@@ -99,6 +99,30 @@ func TestRotationPolicy_rotateAfterMovesTheDueDate(t *testing.T) {
 	}
 }
 
+// TestRotationPolicy_dueRotationWithoutANextKeyWarns lets a rotation fall
+// due on a tenant that lists no next key: the policy is created, nothing
+// is sent, and every plan warns that the rotation cannot happen, and why.
+func TestRotationPolicy_dueRotationWithoutANextKeyWarns(t *testing.T) {
+	parallelAcceptanceTest(t)
+	since := time.Now().Add(-10 * 24 * time.Hour).UTC().Truncate(time.Second)
+	srv := startTenant(t, emulator.Options{Keys: []emulator.KeySpec{{Current: true, CurrentSince: since}}})
+	cli := acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+policy(`rotate_after = "168h"`))
+	want := acctest.Diagnostic("Warning: A rotation is due, and the tenant has no next key",
+		"The current signing key of Auth0 tenant "+srv.Domain()+" has been current since "+since.Format(time.RFC3339)+
+			", longer than rotate_after 168h, but the tenant lists no next key to rotate to, so this plan does not rotate.")
+	out, err := cli.Apply()
+	if err != nil || !want.MatchString(out) {
+		t.Fatalf("the apply (err %v) does not warn %s:\n%s", err, want, out)
+	}
+	out, err = cli.Plan()
+	if err != nil || !strings.Contains(out, "No changes.") || !want.MatchString(out) {
+		t.Fatalf("the next plan (err %v) is not empty with the warning:\n%s", err, out)
+	}
+	if n := srv.Count(emulator.OpRotate) + srv.Count(emulator.OpRevoke); n != 0 || srv.Rotations() != 0 {
+		t.Fatalf("%d writes were sent", n)
+	}
+}
+
 func TestRotationPolicy_dueRotationAndRevocationInOnePlan(t *testing.T) {
 	srv := startTenantWithHistory(t)
 	prev := keyIn(t, srv, previousKey)
