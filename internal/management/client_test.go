@@ -352,11 +352,14 @@ func TestListSharedPastTheFirstReadersCancellation(t *testing.T) {
 	t.Parallel()
 	srv := acctest.StartEmulator(t, emulator.Options{})
 	client := newClient(t, srv)
-	management.SetListGatherWindow(client, 500*time.Millisecond)
+	// The list waits a second for readers to join, and its answer is
+	// held 1.5 s: room enough on a busy machine for the second reader to
+	// join and for the first to be cancelled while the list is out.
+	management.SetListGatherWindow(client, time.Second)
 	if _, _, err := client.GrantedScopes(context.Background()); err != nil { // the token, held from now on
 		t.Fatal(err)
 	}
-	srv.InjectFault(emulator.Fault{Op: emulator.OpList, Delay: time.Second})
+	srv.InjectFault(emulator.Fault{Op: emulator.OpList, Delay: 1500 * time.Millisecond})
 	ctx, cancel := context.WithCancel(context.Background())
 	first := make(chan error, 1)
 	go func() { _, err := client.ListSigningKeys(ctx); first <- err }()
@@ -369,7 +372,7 @@ func TestListSharedPastTheFirstReadersCancellation(t *testing.T) {
 		}
 		joined <- err
 	}()
-	time.Sleep(600 * time.Millisecond) // the list is sent, and its answer held
+	time.Sleep(1200 * time.Millisecond) // the list is sent, and its answer held
 	cancel()
 	if err := <-first; !errors.Is(err, context.Canceled) {
 		t.Fatalf("the cancelled reader: %v", err)
