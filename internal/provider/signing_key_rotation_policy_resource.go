@@ -167,8 +167,10 @@ func (r *signingKeyRotationPolicyResource) ModifyPlan(ctx context.Context, req r
 		return
 	}
 	rotateAfter, _ := time.ParseDuration(plan.RotateAfter.ValueString())
+	// Asked before plan, which makes the next key current when it rotates.
+	noNextKey := sched.rotationDue(now, rotateAfter) && !sched.has(statusNext)
 	due := sched.plan(now, rotateAfter, revokeAfter)
-	if sched.rotationDue(now, rotateAfter) && !sched.has(statusNext) {
+	if noNextKey {
 		resp.Diagnostics.AddWarning("A rotation is due, and the tenant has no next key",
 			fmt.Sprintf("The current signing key of Auth0 tenant %s has been current since %s, longer than rotate_after %s, but the "+
 				"tenant lists no next key to rotate to, so this plan does not rotate. Check the tenant's signing keys in the Auth0 "+

@@ -102,6 +102,7 @@ func TestRotationPolicy_rotateAfterMovesTheDueDate(t *testing.T) {
 // TestRotationPolicy_dueRotationWithoutANextKeyWarns lets a rotation fall
 // due on a tenant that lists no next key: the policy is created, nothing
 // is sent, and every plan warns that the rotation cannot happen, and why.
+// Once a next key is listed, the plan rotates to it, without the warning.
 func TestRotationPolicy_dueRotationWithoutANextKeyWarns(t *testing.T) {
 	parallelAcceptanceTest(t)
 	since := time.Now().Add(-10 * 24 * time.Hour).UTC().Truncate(time.Second)
@@ -120,6 +121,15 @@ func TestRotationPolicy_dueRotationWithoutANextKeyWarns(t *testing.T) {
 	}
 	if n := srv.Count(emulator.OpRotate) + srv.Count(emulator.OpRevoke); n != 0 || srv.Rotations() != 0 {
 		t.Fatalf("%d writes were sent", n)
+	}
+	// Once the tenant lists a next key, the plan rotates, without the warning.
+	next, err := srv.AddKey(emulator.KeySpec{Next: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err = cli.Plan()
+	if err != nil || !acctest.Diagnostic("Auth0 tenant "+srv.Domain()+" rotates: "+next.KID+" becomes current.").MatchString(out) || strings.Contains(out, "the tenant has no next key") {
+		t.Fatalf("the plan (err %v) after a next key is listed must rotate to %s, and not warn:\n%s", err, next.KID, out)
 	}
 }
 
