@@ -69,13 +69,14 @@ func ValidateDomain(domain string) error {
 // validateHostName checks a DNS host name (RFC 1123), which an IPv4
 // address also is.
 func validateHostName(host string) error {
+	name := strings.TrimSuffix(host, ".") // the root's dot does not count
 	switch {
 	case host == "":
 		return fmt.Errorf("the host name is empty")
-	case len(host) > 253:
+	case len(name) > 253:
 		return fmt.Errorf("it is longer than 253 characters")
 	}
-	for _, label := range strings.Split(strings.TrimSuffix(host, "."), ".") {
+	for _, label := range strings.Split(name, ".") {
 		switch {
 		case label == "":
 			return fmt.Errorf("it has an empty label between dots")

@@ -7,7 +7,7 @@ import (
 
 func TestValidateKID(t *testing.T) {
 	t.Parallel()
-	for _, kid := range []string{"21hi274Rp02112mgkUGma", "old+key=v1.a_b-c", "a.b"} {
+	for _, kid := range []string{"21hi274Rp02112mgkUGma", "old+key=v1.a_b-c", "a.b", strings.Repeat("a", 256)} {
 		if err := ValidateKID(kid); err != nil {
 			t.Errorf("ValidateKID(%q) refused a kid: %v", kid, err)
 		}
@@ -46,7 +46,10 @@ func TestTenantName(t *testing.T) {
 
 func TestValidateDomain(t *testing.T) {
 	t.Parallel()
-	for _, domain := range []string{"example.eu.auth0.com", "login.example.com", "127.0.0.1:8443", "localhost", "tenant.auth0.com."} {
+	label63 := strings.Repeat("a", 63)
+	host253 := strings.Join([]string{label63, label63, label63, strings.Repeat("b", 61)}, ".")
+	for _, domain := range []string{"example.eu.auth0.com", "login.example.com", "127.0.0.1:8443", "localhost", "tenant.auth0.com.",
+		label63 + ".example.com", host253, host253 + "."} {
 		if err := ValidateDomain(domain); err != nil {
 			t.Errorf("ValidateDomain(%q) refused a domain: %v", domain, err)
 		}
@@ -64,6 +67,9 @@ func TestValidateDomain(t *testing.T) {
 		":8443":                      `":8443" is not a host name: the host name is empty; give the tenant's host only, such as example.eu.auth0.com`,
 		"exa mple.com":               `"exa mple.com" is not a host name: it has the character ' ', and a host name has only letters, digits, "-" and "."; give the tenant's host only, such as example.eu.auth0.com`,
 		"-bad.example.com":           `"-bad.example.com" is not a host name: the label "-bad" starts or ends with "-"; give the tenant's host only, such as example.eu.auth0.com`,
+		"bad-.example.com":           `"bad-.example.com" is not a host name: the label "bad-" starts or ends with "-"; give the tenant's host only, such as example.eu.auth0.com`,
+		label63 + "a.example.com":    `"` + label63 + `a.example.com" is not a host name: the label "` + label63 + `a" is longer than 63 characters; give the tenant's host only, such as example.eu.auth0.com`,
+		host253 + "b":                `"` + host253 + `b" is not a host name: it is longer than 253 characters; give the tenant's host only, such as example.eu.auth0.com`,
 		"a..b":                       `"a..b" is not a host name: it has an empty label between dots; give the tenant's host only, such as example.eu.auth0.com`,
 		"example.com/path":           `"example.com/path" is not a host name: it has the character '/', and a host name has only letters, digits, "-" and "."; give the tenant's host only, such as example.eu.auth0.com`,
 	}
