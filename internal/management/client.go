@@ -172,6 +172,16 @@ type call struct {
 // maxAnswerSize bounds the body of one answer.
 const maxAnswerSize = 8 << 20
 
+// readAnswer reads an answer's body, refusing one over maxAnswerSize
+// rather than cutting it short; sender names who sent it.
+func readAnswer(body io.Reader, sender string) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(body, maxAnswerSize+1))
+	if err == nil && len(b) > maxAnswerSize {
+		err = fmt.Errorf("%s sent an answer larger than %d MiB", sender, maxAnswerSize>>20)
+	}
+	return b, err
+}
+
 // do sends a request and decodes a successful answer into out. An error for
 // which OutcomeUnknown is true means the tenant may have carried the
 // request out: it was sent, and no readable answer came back to it or to
@@ -241,10 +251,7 @@ func (c *Client) send(ctx context.Context, req call, token string, out any, atte
 		return attempts.settle(req, c.sendError(ctx, req, err, attempts.sent.Load()))
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswerSize+1))
-	if err == nil && len(body) > maxAnswerSize {
-		err = fmt.Errorf("Auth0 tenant %s sent an answer larger than %d MiB", c.domain, maxAnswerSize>>20)
-	}
+	body, err := readAnswer(resp.Body, "Auth0 tenant "+c.domain)
 	if err != nil {
 		return &UncertainError{err: fmt.Errorf("cannot %s: reading the answer: %w", req.operation, err)}
 	}

@@ -1077,6 +1077,9 @@ func TestFetchJWKS(t *testing.T) {
 	if _, err := client.FetchJWKS(context.Background(), srv.URL()+emulator.GatewayJWKSPath); err == nil {
 		t.Fatal("a gateway serving nothing was read")
 	}
+	srv.InjectFault(emulator.Fault{Op: emulator.OpJWKS, Oversize: true})
+	_, err = client.FetchJWKS(context.Background(), srv.URL()+"/.well-known/jwks.json")
+	wantError(t, err, "cannot read "+srv.URL()+"/.well-known/jwks.json: "+srv.Domain()+" sent an answer larger than 8 MiB")
 	jwksReads := 0
 	for _, r := range srv.Requests() {
 		switch {
@@ -1087,8 +1090,8 @@ func TestFetchJWKS(t *testing.T) {
 			jwksReads++
 		}
 	}
-	if jwksReads != 3 || srv.Count(emulator.OpToken) != 1 {
-		t.Fatalf("%d JWKS reads without a token and %d token requests, want 3 and the list's one", jwksReads, srv.Count(emulator.OpToken))
+	if jwksReads != 4 || srv.Count(emulator.OpToken) != 1 {
+		t.Fatalf("%d JWKS reads without a token and %d token requests, want 4 and the list's one", jwksReads, srv.Count(emulator.OpToken))
 	}
 }
 

@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
-	"io"
 	"math/big"
 	"net/http"
 	"net/url"
@@ -101,7 +100,7 @@ func (c *Client) FetchJWKS(ctx context.Context, rawURL string) (JWKS, error) {
 		return set, fmt.Errorf("cannot read %s: %w", rawURL, stripURLError(err))
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswerSize))
+	body, err := readAnswer(resp.Body, req.URL.Host)
 	if err != nil {
 		return set, fmt.Errorf("cannot read %s: %w", rawURL, err)
 	}
