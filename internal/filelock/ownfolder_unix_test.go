@@ -19,6 +19,9 @@ func TestLockFolderMustBeThisUsersOwn(t *testing.T) {
 	if dir, err := Dir(); err != nil || dir != own {
 		t.Fatalf("Dir() = %q, %v; want %q", dir, err, own)
 	}
+	if info, err := os.Stat(own); err != nil || info.Mode().Perm() != 0o700 {
+		t.Fatalf("the lock folder as made: %v, %v; want only this user to read it", info.Mode(), err)
+	}
 	if err := os.Chmod(own, 0o777); err != nil { //nolint:gosec // the folder under test
 		t.Fatal(err)
 	}
