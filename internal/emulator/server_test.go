@@ -59,6 +59,18 @@ func TestTokenEndpointTakesFormJSONAndBasicAuth(t *testing.T) {
 			return hc.Do(req)
 		},
 	}
+	resp, err := hc.PostForm(s.URL()+"/oauth/token", url.Values{"grant_type": {"password"}, "client_id": {c.ID}, "client_secret": {c.Secret}, "audience": {s.Audience()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var refusal struct {
+		Error string `json:"error"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&refusal)
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden || refusal.Error != "unauthorized_client" {
+		t.Errorf("another grant type: %d %+v, want 403 unauthorized_client", resp.StatusCode, refusal)
+	}
 	for name, do := range requests {
 		resp, err := do()
 		if err != nil {
@@ -79,6 +91,46 @@ func TestTokenEndpointTakesFormJSONAndBasicAuth(t *testing.T) {
 		if resp.Header.Get("X-RateLimit-Limit") == "" || resp.Header.Get("X-RateLimit-Reset") == "" {
 			t.Errorf("%s: no rate-limit headers", name)
 		}
+	}
+}
+
+// TestEveryScopeIsRequired sends each write with a token that lacks one of
+// its scopes: the rotate call needs create:signing_keys and
+// update:signing_keys, the revoke call update:signing_keys.
+func TestEveryScopeIsRequired(t *testing.T) {
+	s := start(t, Options{Keys: TenantWithHistory()})
+	previous := s.Keys()[1]
+	hc := client(t, s)
+	for _, tc := range []struct {
+		method, path string
+		granted      []string
+		want         string
+	}{
+		{http.MethodPost, "/api/v2/keys/signing/rotate", []string{scopes.ReadSigningKeys, scopes.CreateSigningKeys},
+			"Insufficient scope, expected all of: create:signing_keys,update:signing_keys"},
+		{http.MethodPost, "/api/v2/keys/signing/rotate", []string{scopes.ReadSigningKeys, scopes.UpdateSigningKeys},
+			"Insufficient scope, expected all of: create:signing_keys,update:signing_keys"},
+		{http.MethodPut, "/api/v2/keys/signing/" + previous.KID + "/revoke", []string{scopes.ReadSigningKeys, scopes.CreateSigningKeys},
+			"Insufficient scope, expected any of: update:signing_keys"},
+	} {
+		req, _ := http.NewRequest(tc.method, s.URL()+tc.path, nil)
+		req.Header.Set("Authorization", "Bearer "+s.IssueToken(tc.granted, time.Hour))
+		resp, err := hc.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var body struct {
+			Message   string `json:"message"`
+			ErrorCode string `json:"errorCode"`
+		}
+		_ = json.NewDecoder(resp.Body).Decode(&body)
+		_ = resp.Body.Close()
+		if resp.StatusCode != http.StatusForbidden || body.Message != tc.want || body.ErrorCode != "insufficient_scope" {
+			t.Errorf("%s %s with %v: %d %+v, want 403 %q", tc.method, tc.path, tc.granted, resp.StatusCode, body, tc.want)
+		}
+	}
+	if s.Rotations() != 0 || s.Revocations() != 0 {
+		t.Fatalf("%d rotations and %d revocations without the scopes", s.Rotations(), s.Revocations())
 	}
 }
 
@@ -109,6 +161,11 @@ func TestRotateAndRevokeFollowTheKeyLifecycle(t *testing.T) {
 	revoked, err := s.tenant.revoke(current.KID)
 	if err != nil || !revoked.Revoked || revoked.RevokedAt == nil {
 		t.Fatalf("revoking the previous key: %+v %v", revoked, err)
+	}
+	again, err := s.tenant.revoke(current.KID)
+	if err != nil || !again.Revoked || *again.RevokedAt != *revoked.RevokedAt || s.Revocations() != 1 {
+		t.Fatalf("revoking a revoked key again: %+v %v, %d revocations; want the key as it was and one revocation",
+			again, err, s.Revocations())
 	}
 	if len(newNext.KID) != 21 || strings.Trim(newNext.KID, kidAlphabet) != "" {
 		t.Fatalf("kid %q is not shaped like Auth0's", newNext.KID)
