@@ -229,7 +229,7 @@ func (r *signingKeyRevocationResource) checkRevocable(ctx context.Context, plan 
 		return key, diags
 	case key.Revoked:
 		diags.AddWarning("The signing key is already revoked",
-			fmt.Sprintf("Signing key %s (fingerprint %s) was revoked already. This plan only records it in the state; nothing is sent to Auth0.",
+			fmt.Sprintf("Signing key %s (fingerprint %s) was revoked already. Terraform only records it in the state; nothing is sent to Auth0.",
 				kid, key.Fingerprint))
 		return key, diags
 	}

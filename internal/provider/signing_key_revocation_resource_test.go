@@ -1,6 +1,7 @@
 package provider_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"testing"
@@ -118,6 +119,16 @@ func TestRevocation_revokesPreviousKey(t *testing.T) {
 					statecheck.ExpectKnownValue(revocationName, tfjsonpath.New("revoked_at"), knownvalue.NotNull()),
 					statecheck.ExpectKnownValue(revocationName, tfjsonpath.New("id"), knownvalue.StringExact(prev.KID)),
 				},
+			},
+			{
+				// A refresh the tenant refuses fails the plan, saying why.
+				PreConfig: func() {
+					srv.InjectFault(emulator.Fault{Op: emulator.OpList, Status: http.StatusForbidden,
+						Message: "Insufficient scope, expected any of: read:signing_keys"})
+				},
+				Config: config,
+				ExpectError: acctest.Diagnostic("Cannot read the signing key", "cannot list signing keys: the access token lacks the scope",
+					"read:signing_keys"),
 			},
 		},
 	})
@@ -295,12 +306,69 @@ func TestRevocation_planSaysAnAdoptedKeyIsRevokedAlready(t *testing.T) {
 	revoked := keyIn(t, srv, revokedKey)
 	out, err := acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+revocation(revoked.KID)).Plan()
 	want := acctest.Diagnostic("Warning: The signing key is already revoked", "Signing key "+revoked.KID+" (fingerprint "+revoked.Fingerprint+
-		") was revoked already. This plan only records it in the state; nothing is sent to Auth0.")
+		") was revoked already. Terraform only records it in the state; nothing is sent to Auth0.")
 	if err != nil || !want.MatchString(out) {
 		t.Fatalf("plan (err %v) without the warning %s:\n%s", err, want, out)
 	}
 	if n := srv.Count(emulator.OpRevoke); n != 0 {
 		t.Fatalf("the plan sent %d revoke calls", n)
+	}
+}
+
+// TestRevocation_kidKnownOnlyAtApply revokes a key whose kid the plan
+// cannot know: the apply's final plan, which knows it, checks the key
+// before any revoke call. A key revoked already is recorded as it is, with
+// a warning; the current key is refused. Neither sends a revoke call.
+func TestRevocation_kidKnownOnlyAtApply(t *testing.T) {
+	parallelAcceptanceTest(t)
+	for name, tc := range map[string]struct {
+		key  func(emulator.Key) bool
+		fail bool
+		want func(emulator.Key) []string
+	}{
+		"revoked already": {revokedKey, false, func(k emulator.Key) []string {
+			return []string{"Warning: The signing key is already revoked", "Signing key " + k.KID + " (fingerprint " + k.Fingerprint +
+				") was revoked already. Terraform only records it in the state; nothing is sent to Auth0."}
+		}},
+		"the current key": {currentKey, true, func(k emulator.Key) []string {
+			return []string{"Error: Cannot revoke the current signing key", k.KID + " is the current signing key of tenant"}
+		}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := startTenantWithHistory(t)
+			key := keyIn(t, srv, tc.key)
+			cli := acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+`
+resource "terraform_data" "kid" {
+  input = "`+key.KID+`"
+}
+
+resource "auth0keys_signing_key_revocation" "old" {
+  kid          = terraform_data.kid.output
+  grace_period = "0s"
+}
+`)
+			out, err := cli.Apply()
+			if (err != nil) != tc.fail || !acctest.Diagnostic(tc.want(key)...).MatchString(out) {
+				t.Fatalf("the apply (err %v) must say %q:\n%s", err, tc.want(key), out)
+			}
+			if n := srv.Count(emulator.OpRevoke); n != 0 || srv.Revocations() != 0 {
+				t.Fatalf("%d revoke calls were sent", n)
+			}
+			if tc.fail {
+				return
+			}
+			raw, err := cli.StateValues(revocationName)
+			var state struct {
+				RevokedAt string `json:"revoked_at"`
+			}
+			if err == nil {
+				err = json.Unmarshal(raw, &state)
+			}
+			if err != nil || state.RevokedAt != *key.RevokedAt {
+				t.Fatalf("revoked_at %q (%v), want the tenant's %s", state.RevokedAt, err, *key.RevokedAt)
+			}
+		})
 	}
 }
 
