@@ -231,25 +231,29 @@ func TestExtraCAFile(t *testing.T) {
 	}
 }
 
-// TestExtraCAFileWithoutCertificates names AUTH0KEYS_CA_CERT_FILE, not a
-// provider argument, when the file it points at holds no certificate, and
-// sends nothing.
-func TestExtraCAFileWithoutCertificates(t *testing.T) {
+// TestExtraCAFileThatCannotBeUsed names AUTH0KEYS_CA_CERT_FILE, not a
+// provider argument, when the file it points at is missing or holds no
+// certificate, and sends nothing.
+func TestExtraCAFileThatCannotBeUsed(t *testing.T) {
 	parallelAcceptanceTest(t)
 	srv := startTenant(t, emulator.Options{})
 	notPEM := filepath.Join(t.TempDir(), "ca.pem")
 	if err := os.WriteFile(notPEM, []byte("not a certificate\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cli := acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+keysDataSource)
-	if err := cli.SetEnv("AUTH0KEYS_CA_CERT_FILE", notPEM); err != nil {
-		t.Fatal(err)
-	}
-	out, err := cli.Plan()
-	want := acctest.Diagnostic("Cannot use AUTH0KEYS_CA_CERT_FILE",
-		"AUTH0KEYS_CA_CERT_FILE names "+notPEM+", which holds no PEM certificate. Point it at a PEM file of CA certificates, or unset it.")
-	if err == nil || !want.MatchString(out) {
-		t.Errorf("want %s in:\n%v\n%s", want, err, out)
+	missing := filepath.Join(t.TempDir(), "missing.pem")
+	for file, want := range map[string][]string{
+		notPEM: {"Cannot use AUTH0KEYS_CA_CERT_FILE", "AUTH0KEYS_CA_CERT_FILE names " + notPEM +
+			", which holds no PEM certificate. Point it at a PEM file of CA certificates, or unset it."},
+		missing: {"Cannot read AUTH0KEYS_CA_CERT_FILE", "open " + missing + ": no such file or directory"},
+	} {
+		cli := acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+keysDataSource)
+		if err := cli.SetEnv("AUTH0KEYS_CA_CERT_FILE", file); err != nil {
+			t.Fatal(err)
+		}
+		if out, err := cli.Plan(); err == nil || !acctest.Diagnostic(want...).MatchString(out) {
+			t.Errorf("want %q in:\n%v\n%s", want, err, out)
+		}
 	}
 	if n := len(srv.Requests()); n != 0 {
 		t.Errorf("%d requests were sent", n)
