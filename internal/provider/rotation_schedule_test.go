@@ -40,6 +40,8 @@ func TestSchedulePlan(t *testing.T) {
 		{"a rotation due", seenBefore, 100 * time.Hour, -1, "cur retired, nxt becomes current"},
 		{"revocations past 36h, the undated key by its first sight", seenBefore, 200 * time.Hour, 36 * time.Hour, "old revoked, undated revoked"},
 		{"an undated key first seen now is not due", firstSights{}, 200 * time.Hour, 36 * time.Hour, "old revoked"},
+		{"a key retired exactly revoke_after ago is due", seenBefore, 200 * time.Hour, 37 * time.Hour, "old revoked, undated revoked"},
+		{"a rotation due exactly now", seenBefore, 100 * time.Hour, -1, "cur retired, nxt becomes current"},
 		{"both; the key the rotation retires is not revoked", seenBefore, 24 * time.Hour, 0, "cur retired, nxt becomes current, young revoked, old revoked, undated revoked"},
 	}
 	for _, tc := range tests {
@@ -61,6 +63,10 @@ func TestSchedulePlan(t *testing.T) {
 	// Past the longest lifetime Auth0 allows, by date or by first sight.
 	if s, _ := scheduleOf(older, seenBefore, later); s.needsLifetime(later) {
 		t.Error("an undated key first seen 31 days ago and one retired 31 days ago made the policy read the token lifetimes")
+	}
+	exactly := []management.SigningKey{{KID: "month", Previous: true, CurrentUntil: ts(longestLifetime)}, keys[3], keys[4]}
+	if s, _ := scheduleOf(exactly, firstSights{}, testNow); s.needsLifetime(testNow) {
+		t.Error("a key retired exactly the longest lifetime ago made the policy read the token lifetimes")
 	}
 }
 
