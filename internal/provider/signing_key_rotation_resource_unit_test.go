@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/management"
 )
 
@@ -20,6 +22,8 @@ func TestCheckRotationInterval(t *testing.T) {
 	}{
 		{"current for 10 minutes, 1h interval", current("2026-11-26T11:50:00.000Z"), "1h", true},
 		{"current for 2 hours, 1h interval", current("2026-11-26T10:00:00.000Z"), "1h", false},
+		{"current for exactly the interval", current("2026-11-26T11:00:00.000Z"), "1h", false},
+		{"current for a second less than the interval", current("2026-11-26T11:00:01.000Z"), "1h", true},
 		{"the interval turned off", current("2026-11-26T11:59:59.000Z"), "0s", false},
 		{"no current_since", current(""), "1h", false},
 		{"an unreadable current_since", current("yesterday"), "1h", false},
@@ -35,6 +39,22 @@ func TestCheckRotationInterval(t *testing.T) {
 	if detail := diags.Errors()[0].Detail(); !strings.Contains(detail, "became current at 2026-11-26T11:50:00Z, 10m0s ago, less than min_rotation_interval 1h") ||
 		!strings.Contains(detail, `an import block with id = "cur"`) {
 		t.Errorf("detail: %s", detail)
+	}
+}
+
+func TestDescribeMoves(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		previous types.String
+		want     string
+	}{
+		{types.StringValue("cur"), "the next key nxt becomes current and the current key cur is retired."},
+		{types.StringNull(), "the next key nxt becomes current and the tenant has no current key to retire."},
+	} {
+		m := rotationModel{CurrentKID: types.StringValue("nxt"), PreviousKID: tc.previous}
+		if got := m.describeMoves("t.auth0.com"); !strings.HasPrefix(got, "Applying this plan rotates Auth0 tenant t.auth0.com: "+tc.want) {
+			t.Errorf("describeMoves with previous %s: %s", tc.previous, got)
+		}
 	}
 }
 
