@@ -59,6 +59,11 @@ func TestMissingScopesOfAnAPIError(t *testing.T) {
 	if got := e.missingScopes(); len(got) != 2 || got[0] != "create:signing_keys" || got[1] != "update:signing_keys" {
 		t.Fatalf("missingScopes: %v", got)
 	}
+	// The contract's wording of the rotate call's 403.
+	e = &APIError{Message: "Insufficient scope; expected create:signing_keys and update:signing_keys.", RequiredScopes: []string{"x:y"}}
+	if got := e.missingScopes(); len(got) != 2 || got[0] != "create:signing_keys" || got[1] != "update:signing_keys" {
+		t.Fatalf("missingScopes of a list in words: %v", got)
+	}
 	e = &APIError{Message: "Forbidden", RequiredScopes: []string{"read:signing_keys"}}
 	if got := e.missingScopes(); len(got) != 1 || got[0] != "read:signing_keys" {
 		t.Fatalf("missingScopes without a list in the message: %v", got)
