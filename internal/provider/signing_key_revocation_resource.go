@@ -60,9 +60,11 @@ const (
 )
 
 // intent reads the plan's intent from the values it left unknown. Only a
-// key revoked already has a known revoked_at. The fingerprint is unknown
-// when the kid was unknown at plan, and current_until while a rotation in
-// the same plan still had to retire the key: the plan could not check it.
+// key revoked already has a known revoked_at. current_until is unknown
+// while a rotation in the same plan still had to retire the key: the plan
+// could not check it. So is the fingerprint of a plan made without the
+// kid or the tenant; Terraform plans again at apply, with both known, and
+// fills it in, so a create that gets it unknown checks the key itself.
 func (m revocationModel) intent() revocationIntent {
 	switch {
 	case !m.RevokedAt.IsUnknown():

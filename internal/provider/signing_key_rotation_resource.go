@@ -223,8 +223,10 @@ func (r *signingKeyRotationResource) Create(ctx context.Context, req resource.Cr
 	nextKID, ok := rotateAsPlanned(ctx, client, "create", rotationUnsettled, &resp.Diagnostics, func(roles management.KeyRoles) (plannedMoves, diag.Diagnostics) {
 		var diags diag.Diagnostics
 		if plan.CurrentKID.IsUnknown() {
-			// Planned before the provider could be configured: learn now
-			// which keys the rotation moves, and check what the plan could not.
+			// Planned before the provider could be configured. Terraform
+			// plans again at apply, configured, and fills the kids in; a
+			// create that gets them unknown learns the moves here, and
+			// checks what no plan could.
 			diags.Append(plan.expectMoves(client.Domain(), roles)...)
 			diags.Append(checkRotationInterval(client.Domain(), roles, plan.MinRotationInterval.ValueString(), time.Now())...)
 		}
