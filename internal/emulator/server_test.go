@@ -484,6 +484,25 @@ func TestRateLimitIsEnforced(t *testing.T) {
 	}
 }
 
+// TestFaultsApplyAsInjected checks Skip, Times, and a fault without an
+// operation, which applies to whichever comes first.
+func TestFaultsApplyAsInjected(t *testing.T) {
+	var faults faultSet
+	faults.add(Fault{Op: OpList, Skip: 1, Times: 2, Status: http.StatusServiceUnavailable})
+	faults.add(Fault{Status: http.StatusInternalServerError})
+	var got []int
+	for _, op := range []Operation{OpList, OpGet, OpList, OpList, OpList, OpGet} {
+		status := 0
+		if f, _ := faults.next(op); f != nil {
+			status = f.Status
+		}
+		got = append(got, status)
+	}
+	if want := []int{0, 500, 503, 503, 0, 0}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("faults served %v, want %v", got, want)
+	}
+}
+
 func TestRateBucket(t *testing.T) {
 	t0 := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 	b := newRateBucket(FreeTenantRateLimit(), t0)
@@ -495,8 +514,8 @@ func TestRateBucket(t *testing.T) {
 	if view, exceeded := b.take(t0); !exceeded || view.remaining != 0 || view.reset != t0.Add(5*time.Second).Unix() {
 		t.Fatalf("beyond the burst: %+v, exceeded %v; want refused until the bucket is full in 5s", view, exceeded)
 	}
-	if _, exceeded := b.take(t0.Add(400 * time.Millisecond)); !exceeded {
-		t.Fatal("served with 0.8 of a request in the bucket")
+	if view, exceeded := b.take(t0.Add(400 * time.Millisecond)); !exceeded || view.remaining != 0 {
+		t.Fatalf("served, or said to have room, with 0.8 of a request in the bucket: %+v, exceeded %v", view, exceeded)
 	}
 	if view, exceeded := b.take(t0.Add(500 * time.Millisecond)); exceeded || view.remaining != 0 {
 		t.Fatalf("half a second refills one request: %+v, exceeded %v", view, exceeded)
