@@ -335,6 +335,18 @@ func TestDirectoryListsPageAsAuth0Does(t *testing.T) {
 	if _, named := page.Clients[0]["name"]; named || page.Clients[0]["client_id"] != "app200" {
 		t.Fatalf("fields were not applied: %v", page.Clients[0])
 	}
+	status, body = get("/api/v2/clients?page=9&include_totals=true&fields=name&include_fields=false", []string{scopes.ReadClients})
+	page.Clients = nil
+	if err := json.Unmarshal(body, &page); err != nil || status != http.StatusOK || page.Total != 250 || page.Start != 250 || len(page.Clients) != 0 {
+		t.Fatalf("a page past the end, 50 a page by default: %d %+v %v", status, page, err)
+	}
+	status, body = get("/api/v2/clients?include_totals=true&fields=name&include_fields=false", []string{scopes.ReadClients})
+	if err := json.Unmarshal(body, &page); err != nil || status != http.StatusOK || len(page.Clients) != 50 || page.Start != 0 {
+		t.Fatalf("the first page, 50 by default: %d %+v %v", status, len(page.Clients), err)
+	}
+	if _, named := page.Clients[0]["name"]; named || page.Clients[0]["client_id"] != "app000" {
+		t.Fatalf("include_fields=false did not drop the fields named: %v", page.Clients[0])
+	}
 	if status, _ := get("/api/v2/clients?per_page=101", []string{scopes.ReadClients}); status != http.StatusBadRequest {
 		t.Fatalf("per_page 101: %d", status)
 	}
