@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -253,6 +254,30 @@ func callAdmin(t *testing.T, s *Server, method, path, body string) *http.Respons
 	}
 	t.Cleanup(func() { _ = resp.Body.Close() })
 	return resp
+}
+
+// TestAdminFaultCarriesEveryField takes a fault with every field set, as
+// the admin endpoint does: the fault it injects has each of them.
+func TestAdminFaultCarriesEveryField(t *testing.T) {
+	body := `{"op": "rotate", "times": 2, "status": 429, "reset_in": "3s", "retry_after": true, "retry_after_date": true,
+		"message": "m", "drop": true, "redirect_to": "https://x.test/", "unreadable": true, "oversize": true,
+		"after_processing": true, "delay": "5ms", "skip": 1, "rotate_first": true}`
+	want := Fault{Op: OpRotate, Times: 2, Status: http.StatusTooManyRequests, ResetIn: 3 * time.Second, RetryAfter: true, RetryAfterDate: true,
+		Message: "m", Drop: true, RedirectTo: "https://x.test/", Unreadable: true, Oversize: true, AfterProcessing: true,
+		Delay: 5 * time.Millisecond, Skip: 1, RotateFirst: true}
+	fields := reflect.ValueOf(want)
+	for i := range fields.NumField() {
+		if fields.Field(i).IsZero() {
+			t.Errorf("Fault.%s is not set here: give it to the admin endpoint too", fields.Type().Field(i).Name)
+		}
+	}
+	var a adminFault
+	if err := json.Unmarshal([]byte(body), &a); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := a.fault(); err != nil || got != want {
+		t.Fatalf("the admin endpoint's fault:\n got %+v (%v)\nwant %+v", got, err, want)
+	}
 }
 
 func TestAdminEndpoint(t *testing.T) {
