@@ -361,9 +361,8 @@ func TestDirectoryListsPageAsAuth0Does(t *testing.T) {
 		t.Fatalf("fields were not applied: %v", page.Clients[0])
 	}
 	status, body = get("/api/v2/clients?page=9&include_totals=true&fields=name&include_fields=false", []string{scopes.ReadClients})
-	page.Clients = nil
 	if err := json.Unmarshal(body, &page); err != nil || status != http.StatusOK || page.Total != 250 || page.Start != 250 || len(page.Clients) != 0 {
-		t.Fatalf("a page past the end, 50 a page by default: %d %+v %v", status, page, err)
+		t.Fatalf("a page past the end: %d %+v %v", status, page, err)
 	}
 	status, body = get("/api/v2/clients?include_totals=true&fields=name&include_fields=false", []string{scopes.ReadClients})
 	if err := json.Unmarshal(body, &page); err != nil || status != http.StatusOK || len(page.Clients) != 50 || page.Start != 0 {

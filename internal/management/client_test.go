@@ -699,10 +699,7 @@ func TestUnreachableTenant(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = client.ListSigningKeys(context.Background())
-	want := "cannot get a Management API token from Auth0 tenant " + domain + ": dial tcp " + domain + ": connect: connection refused"
-	if err == nil || err.Error() != want {
-		t.Fatalf("got  %v\nwant %s", err, want)
-	}
+	wantError(t, err, "cannot get a Management API token from Auth0 tenant "+domain+": dial tcp "+domain+": connect: connection refused")
 }
 
 // TestCertificateErrorsAreNotRetried serves the tenant with a certificate
