@@ -297,6 +297,13 @@ func TestRevocation_adoptsRevokedKey(t *testing.T) {
 	})
 }
 
+// alreadyRevoked is the warning that adopts key k, revoked already, without
+// a revoke call.
+func alreadyRevoked(k emulator.Key) []string {
+	return []string{"Warning: The signing key is already revoked", "Signing key " + k.KID + " (fingerprint " + k.Fingerprint +
+		") was revoked already. Terraform only records it in the state; nothing is sent to Auth0."}
+}
+
 // TestRevocation_planSaysAnAdoptedKeyIsRevokedAlready plans a revocation
 // of a key that is revoked already: the plan's warning says so, names its
 // fingerprint, and that nothing is sent.
@@ -305,8 +312,7 @@ func TestRevocation_planSaysAnAdoptedKeyIsRevokedAlready(t *testing.T) {
 	srv := startTenantWithHistory(t)
 	revoked := keyIn(t, srv, revokedKey)
 	out, err := acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+revocation(revoked.KID)).Plan()
-	want := acctest.Diagnostic("Warning: The signing key is already revoked", "Signing key "+revoked.KID+" (fingerprint "+revoked.Fingerprint+
-		") was revoked already. Terraform only records it in the state; nothing is sent to Auth0.")
+	want := acctest.Diagnostic(alreadyRevoked(revoked)...)
 	if err != nil || !want.MatchString(out) {
 		t.Fatalf("plan (err %v) without the warning %s:\n%s", err, want, out)
 	}
@@ -326,10 +332,7 @@ func TestRevocation_kidKnownOnlyAtApply(t *testing.T) {
 		fail bool
 		want func(emulator.Key) []string
 	}{
-		"revoked already": {revokedKey, false, func(k emulator.Key) []string {
-			return []string{"Warning: The signing key is already revoked", "Signing key " + k.KID + " (fingerprint " + k.Fingerprint +
-				") was revoked already. Terraform only records it in the state; nothing is sent to Auth0."}
-		}},
+		"revoked already": {revokedKey, false, alreadyRevoked},
 		"the current key": {currentKey, true, func(k emulator.Key) []string {
 			return []string{"Error: Cannot revoke the current signing key", k.KID + " is the current signing key of tenant"}
 		}},
