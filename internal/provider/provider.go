@@ -150,12 +150,7 @@ func (p *auth0keysProvider) Configure(ctx context.Context, req provider.Configur
 	if !addExtraRootCAs(&settings, os.Getenv, &resp.Diagnostics) {
 		return
 	}
-	secrets := []string{settings.ClientSecret, settings.APIToken, settings.ClientAssertionPrivateKey}
-	logger := func(ctx context.Context, msg string, fields map[string]any) {
-		ctx = tflog.MaskAllFieldValuesStrings(ctx, nonEmpty(secrets)...)
-		ctx = tflog.MaskMessageStrings(ctx, nonEmpty(secrets)...)
-		tflog.Debug(ctx, msg, fields)
-	}
+	logger := maskedDebugLog(settings.ClientSecret, settings.APIToken, settings.ClientAssertionPrivateKey)
 	settings.Log = logger
 	settings.UserAgent = fmt.Sprintf("terraform-provider-auth0keys/%s (terraform/%s)", p.version, req.TerraformVersion)
 	client, err := management.New(settings)
@@ -175,14 +170,15 @@ func (p *auth0keysProvider) Configure(ctx context.Context, req provider.Configur
 	resp.ResourceData = &tenantData{client: client, rotations: &rotationPlans{}}
 }
 
-func nonEmpty(values []string) []string {
-	var out []string
-	for _, v := range values {
-		if v != "" {
-			out = append(out, v)
-		}
+// maskedDebugLog logs at debug level with every secret given masked, in
+// the message and in the fields, should one ever reach either.
+func maskedDebugLog(secrets ...string) func(ctx context.Context, msg string, fields map[string]any) {
+	secrets = slices.DeleteFunc(slices.Clone(secrets), func(s string) bool { return s == "" })
+	return func(ctx context.Context, msg string, fields map[string]any) {
+		ctx = tflog.MaskAllFieldValuesStrings(ctx, secrets...)
+		ctx = tflog.MaskMessageStrings(ctx, secrets...)
+		tflog.Debug(ctx, msg, fields)
 	}
-	return out
 }
 
 func (p *auth0keysProvider) Resources(context.Context) []func() resource.Resource {

@@ -1,12 +1,17 @@
 package provider
 
 import (
+	"bytes"
+	"context"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
+
+	"github.com/auth0keys/terraform-provider-auth0keys/internal/management"
 )
 
 // testNow is the fixed "now" of the tests that decide by time.
@@ -22,46 +27,74 @@ func TestResolveSettings(t *testing.T) {
 		env     map[string]string
 		known   bool
 		summary string // the first error's, "" for none
-		check   func(t *testing.T, domain, token, id, secret string, retries int)
+		source  string // where the credentials came from, "" when an error stops first
+		check   func(t *testing.T, s management.Config)
 	}{
 		{name: "the configuration wins over the environment", known: true,
 			config: providerModel{Domain: value("a.auth0.com"), ClientID: value("id"), ClientSecret: value("secret"), APIToken: null, Audience: null, MaxRetries: types.Int64Value(5)},
 			env:    map[string]string{envDomain: "b.auth0.com", envAPIToken: "env-token"},
-			check: func(t *testing.T, domain, token, id, secret string, retries int) {
-				if domain != "a.auth0.com" || token != "" || id != "id" || secret != "secret" || retries != 5 {
-					t.Errorf("got %s %q %s %s %d", domain, token, id, secret, retries)
+			source: "the provider configuration",
+			check: func(t *testing.T, s management.Config) {
+				if s.Domain != "a.auth0.com" || s.APIToken != "" || s.ClientID != "id" || s.ClientSecret != "secret" || s.MaxRetries != 5 {
+					t.Errorf("got %+v", s)
 				}
 			}},
 		{name: "the environment fills what the configuration leaves out", known: true,
 			config: providerModel{Domain: null, ClientID: null, ClientSecret: null, APIToken: null, Audience: null, MaxRetries: types.Int64Null()},
-			env:    map[string]string{envDomain: "b.auth0.com", envClientID: "eid", envClientSecret: "esecret"},
-			check: func(t *testing.T, domain, token, id, secret string, retries int) {
-				if domain != "b.auth0.com" || id != "eid" || secret != "esecret" || retries != defaultMaxRetries {
-					t.Errorf("got %s %q %s %s %d", domain, token, id, secret, retries)
+			env: map[string]string{envDomain: "b.auth0.com", envClientID: "eid", envClientSecret: "esecret",
+				envAudience: "https://b.example.com/api/v2/"},
+			source: "the environment: AUTH0_CLIENT_ID with AUTH0_CLIENT_SECRET or AUTH0_CLIENT_ASSERTION_PRIVATE_KEY",
+			check: func(t *testing.T, s management.Config) {
+				if s.Domain != "b.auth0.com" || s.ClientID != "eid" || s.ClientSecret != "esecret" || s.MaxRetries != defaultMaxRetries ||
+					s.Audience != "https://b.example.com/api/v2/" {
+					t.Errorf("got %+v", s)
+				}
+			}},
+		{name: "the configuration's audience wins over the environment's", known: true,
+			config: providerModel{Domain: value("a.auth0.com"), ClientID: null, ClientSecret: null, APIToken: value("t"),
+				Audience: value("https://a.example.com/api/v2/"), MaxRetries: types.Int64Null()},
+			env:    map[string]string{envAudience: "https://b.example.com/api/v2/"},
+			source: "the provider configuration",
+			check: func(t *testing.T, s management.Config) {
+				if s.Audience != "https://a.example.com/api/v2/" {
+					t.Errorf("got audience %q", s.Audience)
 				}
 			}},
 		{name: "a token in the block is not mixed with client credentials from the environment", known: true,
 			config: providerModel{Domain: value("a.auth0.com"), ClientID: null, ClientSecret: null, APIToken: value("t"), Audience: null, MaxRetries: types.Int64Null()},
 			env:    map[string]string{envClientID: "eid", envClientSecret: "esecret"},
-			check: func(t *testing.T, _, token, id, secret string, _ int) {
-				if token != "t" || id != "" || secret != "" {
-					t.Errorf("got %q %q %q", token, id, secret)
+			source: "the provider configuration",
+			check: func(t *testing.T, s management.Config) {
+				if s.APIToken != "t" || s.ClientID != "" || s.ClientSecret != "" {
+					t.Errorf("got %+v", s)
 				}
 			}},
 		{name: "in the environment a token wins over client credentials", known: true,
 			config: providerModel{Domain: value("a.auth0.com"), ClientID: null, ClientSecret: null, APIToken: null, Audience: null, MaxRetries: types.Int64Null()},
 			env:    map[string]string{envAPIToken: "env-token", envClientID: "eid", envClientSecret: "esecret", envAssertionKey: "pem"},
-			check: func(t *testing.T, _, token, id, secret string, _ int) {
-				if token != "env-token" || id != "" || secret != "" {
-					t.Errorf("got %q %q %q", token, id, secret)
+			source: "the environment: AUTH0_API_TOKEN, which wins over the client credentials also set there",
+			check: func(t *testing.T, s management.Config) {
+				if s.APIToken != "env-token" || s.ClientID != "" || s.ClientSecret != "" || s.ClientAssertionPrivateKey != "" {
+					t.Errorf("got %+v", s)
+				}
+			}},
+		{name: "a token alone in the environment", known: true,
+			config: providerModel{Domain: value("a.auth0.com"), ClientID: null, ClientSecret: null, APIToken: null, Audience: null, MaxRetries: types.Int64Null()},
+			env:    map[string]string{envAPIToken: "env-token"},
+			source: "the environment: AUTH0_API_TOKEN",
+			check: func(t *testing.T, s management.Config) {
+				if s.APIToken != "env-token" {
+					t.Errorf("got %+v", s)
 				}
 			}},
 		{name: "Private Key JWT from the environment", known: true,
 			config: providerModel{Domain: value("a.auth0.com"), ClientID: null, ClientSecret: null, APIToken: null, Audience: null, MaxRetries: types.Int64Null()},
 			env:    map[string]string{envClientID: "eid", envAssertionKey: "pem", envAssertionAlg: "PS256"},
-			check: func(t *testing.T, _, token, id, secret string, _ int) {
-				if token != "" || id != "eid" || secret != "" {
-					t.Errorf("got %q %q %q", token, id, secret)
+			source: "the environment: AUTH0_CLIENT_ID with AUTH0_CLIENT_SECRET or AUTH0_CLIENT_ASSERTION_PRIVATE_KEY",
+			check: func(t *testing.T, s management.Config) {
+				if s.APIToken != "" || s.ClientID != "eid" || s.ClientSecret != "" || s.ClientAssertionPrivateKey != "pem" ||
+					s.ClientAssertionSigningAlg != "PS256" {
+					t.Errorf("got %+v", s)
 				}
 			}},
 		{name: "Private Key JWT with an algorithm from the environment Auth0 does not accept", known: true,
@@ -96,7 +129,7 @@ func TestResolveSettings(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			var diags diag.Diagnostics
-			s, _, known := resolveSettings(tc.config, func(k string) string { return tc.env[k] }, &diags)
+			s, source, known := resolveSettings(tc.config, func(k string) string { return tc.env[k] }, &diags)
 			if known != tc.known {
 				t.Fatalf("known = %v, want %v", known, tc.known)
 			}
@@ -106,8 +139,11 @@ func TestResolveSettings(t *testing.T) {
 			case tc.summary != "" && (!diags.HasError() || diags.Errors()[0].Summary() != tc.summary):
 				t.Fatalf("want the error %q, got %v", tc.summary, diags)
 			}
+			if tc.source != "" && source != tc.source {
+				t.Errorf("credentials from %q, want %q", source, tc.source)
+			}
 			if tc.check != nil {
-				tc.check(t, s.Domain, s.APIToken, s.ClientID, s.ClientSecret, s.MaxRetries)
+				tc.check(t, s)
 			}
 		})
 	}
@@ -146,5 +182,21 @@ func TestShortDuration(t *testing.T) {
 		if got := shortDuration(parsed); got != want {
 			t.Errorf("shortDuration(%s) = %s, want %s", d, got, want)
 		}
+	}
+}
+
+func TestMaskedDebugLog(t *testing.T) {
+	t.Parallel()
+	var out bytes.Buffer
+	ctx := tflogtest.RootLogger(context.Background(), &out)
+	log := maskedDebugLog("client-secret-value", "", "api-token-value")
+	log(ctx, "sent client-secret-value and api-token-value", map[string]any{"body": "secret=client-secret-value", "domain": "a.auth0.com"})
+	entries, err := tflogtest.MultilineJSONDecode(&out)
+	if err != nil || len(entries) != 1 {
+		t.Fatalf("got %d entries, %v", len(entries), err)
+	}
+	got := entries[0]
+	if got["@message"] != "sent *** and ***" || got["body"] != "secret=***" || got["domain"] != "a.auth0.com" {
+		t.Errorf("the log entry is %v, want both secrets masked and the domain as it is", got)
 	}
 }
