@@ -23,7 +23,9 @@ func TestPrivateKeyJWT(t *testing.T) {
 		t.Fatal(err)
 	}
 	app := AssertionCredential(Client{ID: "pkjwt-client", Scopes: []string{"read:signing_keys"}}, &key.PublicKey, "PS256")
-	s := start(t, Options{Clients: []Client{app}})
+	// A credential registered without an algorithm takes RS256.
+	byDefault := AssertionCredential(Client{ID: "pkjwt-default", Scopes: []string{"read:signing_keys"}}, &key.PublicKey, "")
+	s := start(t, Options{Clients: []Client{app, byDefault}})
 	now := time.Now()
 	assertion := func(signer *rsa.PrivateKey, method jwt.SigningMethod, change func(*jwt.RegisteredClaims)) string {
 		claims := jwt.RegisteredClaims{Issuer: app.ID, Subject: app.ID, Audience: jwt.ClaimStrings{s.URL() + "/"},
@@ -35,17 +37,14 @@ func TestPrivateKeyJWT(t *testing.T) {
 		}
 		return signed
 	}
-	post := func(assertion string) (int, string) {
-		resp, err := client(t, s).PostForm(s.URL()+"/oauth/token", url.Values{"grant_type": {"client_credentials"}, "client_id": {app.ID},
+	postAs := func(clientID, assertion string) (int, string) {
+		resp, err := client(t, s).PostForm(s.URL()+"/oauth/token", url.Values{"grant_type": {"client_credentials"}, "client_id": {clientID},
 			"client_assertion_type": {clientAssertionType}, "client_assertion": {assertion}, "audience": {s.Audience()}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
 		var body map[string]any
-		_ = json.NewDecoder(resp.Body).Decode(&body)
-		return resp.StatusCode, fmtBody(body)
+		status := decodeAnswer(t, resp, err, &body)
+		return status, fmtBody(body)
 	}
+	post := func(assertion string) (int, string) { return postAs(app.ID, assertion) }
 	good := assertion(key, jwt.SigningMethodPS256, func(*jwt.RegisteredClaims) {})
 	if status, body := post(good); status != http.StatusOK {
 		t.Fatalf("a good assertion was refused: %d %s", status, body)
@@ -67,12 +66,37 @@ func TestPrivateKeyJWT(t *testing.T) {
 			c.Audience = jwt.ClaimStrings{"https://elsewhere.example.com/"}
 		}), "token has invalid audience"},
 		"no jti": {assertion(key, jwt.SigningMethodPS256, func(c *jwt.RegisteredClaims) { c.ID = "" }), "the assertion has no jti"},
+		"no expiry": {assertion(key, jwt.SigningMethodPS256, func(c *jwt.RegisteredClaims) {
+			c.ID += "-no-exp"
+			c.ExpiresAt = nil
+		}), "token is missing required claim: exp claim is required"},
+		"another issuer": {assertion(key, jwt.SigningMethodPS256, func(c *jwt.RegisteredClaims) {
+			c.ID += "-iss"
+			c.Issuer = byDefault.ID
+		}), "token has invalid issuer"},
+		"another subject": {assertion(key, jwt.SigningMethodPS256, func(c *jwt.RegisteredClaims) {
+			c.ID += "-sub"
+			c.Subject = byDefault.ID
+		}), "token has invalid subject"},
 	}
 	for name, tc := range refused {
 		status, body := post(tc.assertion)
 		if status != http.StatusUnauthorized || !strings.Contains(body, tc.want) {
 			t.Errorf("%s: got %d %s, want 401 with %q", name, status, body, tc.want)
 		}
+	}
+	asDefault := func(method jwt.SigningMethod) string {
+		return assertion(key, method, func(c *jwt.RegisteredClaims) {
+			c.ID += "-default-" + method.Alg()
+			c.Issuer, c.Subject = byDefault.ID, byDefault.ID
+		})
+	}
+	if status, body := postAs(byDefault.ID, asDefault(jwt.SigningMethodRS256)); status != http.StatusOK {
+		t.Errorf("an RS256 assertion for a credential without an algorithm was refused: %d %s", status, body)
+	}
+	if status, body := postAs(byDefault.ID, asDefault(jwt.SigningMethodPS256)); status != http.StatusUnauthorized ||
+		!strings.Contains(body, "signing method PS256 is invalid") {
+		t.Errorf("a PS256 assertion for a credential without an algorithm: got %d %s, want 401", status, body)
 	}
 }
 

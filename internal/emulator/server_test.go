@@ -32,6 +32,18 @@ func client(t *testing.T, s *Server) *http.Client {
 	return &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}}}
 }
 
+// decodeAnswer decodes a JSON answer into v, closes it and returns its
+// status; a request that could not be sent ends the test.
+func decodeAnswer(t *testing.T, resp *http.Response, err error, v any) int {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	_ = json.NewDecoder(resp.Body).Decode(v)
+	return resp.StatusCode
+}
+
 func start(t *testing.T, opts Options) *Server {
 	t.Helper()
 	s, err := Start(opts)
@@ -60,32 +72,22 @@ func TestTokenEndpointTakesFormJSONAndBasicAuth(t *testing.T) {
 			return hc.Do(req)
 		},
 	}
-	resp, err := hc.PostForm(s.URL()+"/oauth/token", url.Values{"grant_type": {"password"}, "client_id": {c.ID}, "client_secret": {c.Secret}, "audience": {s.Audience()}})
-	if err != nil {
-		t.Fatal(err)
-	}
 	var refusal struct {
 		Error string `json:"error"`
 	}
-	_ = json.NewDecoder(resp.Body).Decode(&refusal)
-	_ = resp.Body.Close()
-	if resp.StatusCode != http.StatusForbidden || refusal.Error != "unauthorized_client" {
-		t.Errorf("another grant type: %d %+v, want 403 unauthorized_client", resp.StatusCode, refusal)
+	resp, err := hc.PostForm(s.URL()+"/oauth/token", url.Values{"grant_type": {"password"}, "client_id": {c.ID}, "client_secret": {c.Secret}, "audience": {s.Audience()}})
+	if status := decodeAnswer(t, resp, err, &refusal); status != http.StatusForbidden || refusal.Error != "unauthorized_client" {
+		t.Errorf("another grant type: %d %+v, want 403 unauthorized_client", status, refusal)
 	}
 	for name, do := range requests {
-		resp, err := do()
-		if err != nil {
-			t.Fatal(err)
-		}
 		var tok struct {
 			AccessToken string `json:"access_token"`
 			TokenType   string `json:"token_type"`
 			ExpiresIn   int    `json:"expires_in"`
 			Scope       string `json:"scope"`
 		}
-		_ = json.NewDecoder(resp.Body).Decode(&tok)
-		_ = resp.Body.Close()
-		if resp.StatusCode != http.StatusOK || tok.TokenType != "Bearer" || tok.ExpiresIn != 86400 || strings.Count(tok.AccessToken, ".") != 2 ||
+		resp, err := do()
+		if decodeAnswer(t, resp, err, &tok) != http.StatusOK || tok.TokenType != "Bearer" || tok.ExpiresIn != 86400 || strings.Count(tok.AccessToken, ".") != 2 ||
 			tok.Scope != "read:resource_servers read:clients read:signing_keys create:signing_keys update:signing_keys" {
 			t.Errorf("%s: %d %+v", name, resp.StatusCode, tok)
 		}
@@ -116,18 +118,13 @@ func TestEveryScopeIsRequired(t *testing.T) {
 	} {
 		req, _ := http.NewRequest(tc.method, s.URL()+tc.path, nil)
 		req.Header.Set("Authorization", "Bearer "+s.IssueToken(tc.granted, time.Hour))
-		resp, err := hc.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
 		var body struct {
 			Message   string `json:"message"`
 			ErrorCode string `json:"errorCode"`
 		}
-		_ = json.NewDecoder(resp.Body).Decode(&body)
-		_ = resp.Body.Close()
-		if resp.StatusCode != http.StatusForbidden || body.Message != tc.want || body.ErrorCode != "insufficient_scope" {
-			t.Errorf("%s %s with %v: %d %+v, want 403 %q", tc.method, tc.path, tc.granted, resp.StatusCode, body, tc.want)
+		resp, err := hc.Do(req)
+		if status := decodeAnswer(t, resp, err, &body); status != http.StatusForbidden || body.Message != tc.want || body.ErrorCode != "insufficient_scope" {
+			t.Errorf("%s %s with %v: %d %+v, want 403 %q", tc.method, tc.path, tc.granted, status, body, tc.want)
 		}
 	}
 	if s.Rotations() != 0 || s.Revocations() != 0 {
@@ -201,6 +198,46 @@ func TestListQuirks(t *testing.T) {
 func TestLoopbackOnly(t *testing.T) {
 	if _, err := Start(Options{Addr: "0.0.0.0:0"}); err == nil {
 		t.Fatal("the emulator listened beyond loopback")
+	}
+	for _, addr := range []string{"localhost:0", "[::1]:0"} {
+		s, err := Start(Options{Addr: addr})
+		if err != nil {
+			if strings.Contains(err.Error(), "loopback only") {
+				t.Errorf("%s was refused: %v", addr, err)
+			}
+			continue // a machine without IPv6 cannot listen on ::1
+		}
+		s.Close()
+	}
+}
+
+// TestBearerTokensOnly accepts an issued token only as a bearer token.
+func TestBearerTokensOnly(t *testing.T) {
+	s := start(t, Options{})
+	token := s.IssueToken(scopes.SigningKeys, time.Hour)
+	hc := client(t, s)
+	for _, tc := range []struct {
+		authorization string
+		status        int
+		message       string
+	}{
+		{"Bearer " + token, http.StatusOK, ""},
+		{token, http.StatusUnauthorized, "Invalid token."},
+		{"Basic " + token, http.StatusUnauthorized, "Invalid token."},
+		{"Bearer not-issued-here", http.StatusUnauthorized, "Invalid token."},
+		{"", http.StatusUnauthorized, "Missing authentication"},
+	} {
+		req, _ := http.NewRequest(http.MethodGet, s.URL()+"/api/v2/keys/signing", nil)
+		if tc.authorization != "" {
+			req.Header.Set("Authorization", tc.authorization)
+		}
+		var body struct {
+			Message string `json:"message"`
+		}
+		resp, err := hc.Do(req)
+		if status := decodeAnswer(t, resp, err, &body); status != tc.status || body.Message != tc.message {
+			t.Errorf("Authorization %.12q: %d %q, want %d %q", tc.authorization, status, body.Message, tc.status, tc.message)
+		}
 	}
 }
 
