@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -46,6 +48,13 @@ type adminFault struct {
 func (a adminFault) fault() (Fault, error) {
 	f := Fault{Op: a.Op, Times: a.Times, Status: a.Status, RetryAfter: a.RetryAfter, RetryAfterDate: a.RetryAfterDate, Message: a.Message, Drop: a.Drop,
 		RedirectTo: a.RedirectTo, Unreadable: a.Unreadable, Oversize: a.Oversize, AfterProcessing: a.AfterProcessing, Skip: a.Skip, RotateFirst: a.RotateFirst}
+	if a.Op != "" && !slices.Contains(Operations, a.Op) {
+		names := make([]string, len(Operations))
+		for i, op := range Operations {
+			names[i] = string(op)
+		}
+		return f, fmt.Errorf("op: %q is not one of %s (or empty, for all)", a.Op, strings.Join(names, ", "))
+	}
 	var err error
 	if f.ResetIn, err = optionalDuration("reset_in", a.ResetIn); err != nil {
 		return f, err

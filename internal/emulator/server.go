@@ -448,6 +448,9 @@ const (
 	OpUnknown Operation = "unknown"
 )
 
+// Operations are the endpoints a fault can name.
+var Operations = []Operation{OpToken, OpList, OpGet, OpRotate, OpRevoke, OpAPIs, OpApplications, OpJWKS, OpGateway}
+
 // Request is one entry of the request log.
 type Request struct {
 	Op     Operation

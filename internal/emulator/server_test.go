@@ -330,6 +330,13 @@ func TestAdminEndpoint(t *testing.T) {
 	if resp := admin(http.MethodPost, "/faults", `{"op": "list", "delay": "soon"}`); resp.StatusCode != http.StatusBadRequest {
 		t.Fatalf("a fault with a bad duration: %d", resp.StatusCode)
 	}
+	var refusal struct {
+		Message string `json:"message"`
+	}
+	if status := decodeAnswer(t, admin(http.MethodPost, "/faults", `{"op": "rotates", "status": 503}`), nil, &refusal); status != http.StatusBadRequest ||
+		refusal.Message != `op: "rotates" is not one of token, list, get, rotate, revoke, resource-servers, clients, jwks, gateway-jwks (or empty, for all)` {
+		t.Fatalf("a fault on an endpoint that does not exist: %d %q", status, refusal.Message)
+	}
 	if resp := admin(http.MethodPost, "/rotate", ""); resp.StatusCode != http.StatusCreated || s.Rotations() != 1 {
 		t.Fatalf("rotating out of band: %d, %d rotations", resp.StatusCode, s.Rotations())
 	}
@@ -364,6 +371,53 @@ func TestAdminEndpoint(t *testing.T) {
 		if strings.HasPrefix(r.Path, AdminPath) {
 			t.Fatalf("the request log recorded an admin request: %+v", r)
 		}
+	}
+}
+
+// TestAdminKeyDatesAndGatewayJWKS dates a key and sets the gateway's key
+// set through the admin endpoint, and refuses what is neither.
+func TestAdminKeyDatesAndGatewayJWKS(t *testing.T) {
+	s := start(t, Options{Keys: TenantWithHistory()})
+	prev := s.Keys()[1]
+	dates := `{"current_since": "2026-01-02T03:04:05Z", "current_until": "2026-04-02T03:04:05Z"}`
+	if resp := callAdmin(t, s, http.MethodPut, "/keys/"+prev.KID+"/dates", dates); resp.StatusCode != http.StatusOK {
+		t.Fatalf("dating a key: %d", resp.StatusCode)
+	}
+	if k, _ := s.Key(prev.KID); deref(k.CurrentSince) != "2026-01-02T03:04:05.000Z" || deref(k.CurrentUntil) != "2026-04-02T03:04:05.000Z" {
+		t.Errorf("the key's dates are %s and %s", deref(k.CurrentSince), deref(k.CurrentUntil))
+	}
+	if resp := callAdmin(t, s, http.MethodPut, "/keys/no-such-kid/dates", dates); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("dating a key the tenant lacks: %d, want 404", resp.StatusCode)
+	}
+	if resp := callAdmin(t, s, http.MethodPut, "/keys/"+prev.KID+"/dates", `{"current_since": "yesterday"}`); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("a date that is not RFC 3339: %d, want 400", resp.StatusCode)
+	}
+
+	hc := client(t, s)
+	gateway := func() (int, string) {
+		resp, err := hc.Get(s.URL() + GatewayJWKSPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if status, _ := gateway(); status != http.StatusNotFound {
+		t.Errorf("a gateway with no key set yet: %d, want 404", status)
+	}
+	jwks := `{"keys": [{"kty": "RSA", "kid": "` + prev.KID + `"}]}`
+	if resp := callAdmin(t, s, http.MethodPut, "/gateway-jwks", jwks); resp.StatusCode != http.StatusOK {
+		t.Fatalf("setting the gateway's key set: %d", resp.StatusCode)
+	}
+	if status, body := gateway(); status != http.StatusOK || body != jwks {
+		t.Errorf("the gateway serves %d %s, want 200 %s", status, body, jwks)
+	}
+	if resp := callAdmin(t, s, http.MethodPut, "/gateway-jwks", `{"keys": {}}`); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("a body that is not a key set: %d, want 400", resp.StatusCode)
+	}
+	if status, body := gateway(); status != http.StatusOK || body != jwks {
+		t.Errorf("after a refused key set the gateway serves %d %s, want the one before", status, body)
 	}
 }
 
