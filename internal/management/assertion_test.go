@@ -1,6 +1,7 @@
 package management
 
 import (
+	"crypto/ecdh"
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/elliptic"
@@ -26,6 +27,10 @@ func TestParseRSAPrivateKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	xKey, err := ecdh.X25519().GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
 	encode := func(blockType string, der []byte) string {
 		return string(pem.EncodeToMemory(&pem.Block{Type: blockType, Bytes: der}))
 	}
@@ -44,6 +49,7 @@ func TestParseRSAPrivateKey(t *testing.T) {
 		"PKCS #8":          {pem: pkcs8(rsaKey)},
 		"ECDSA":            {pem: pkcs8(ecKey), err: "client_assertion_private_key holds an ECDSA key" + notRSA},
 		"Ed25519":          {pem: pkcs8(edKey), err: "client_assertion_private_key holds an Ed25519 key" + notRSA},
+		"X25519":           {pem: pkcs8(xKey), err: "client_assertion_private_key holds an X25519 key" + notRSA},
 		"not PEM":          {pem: "not a key", err: "client_assertion_private_key is not a PEM private key"},
 		"a PEM of no key":  {pem: encode("PRIVATE KEY", []byte("garbage")), err: `client_assertion_private_key is not a readable RSA private key (PEM block "PRIVATE KEY")`},
 		"a public key PEM": {pem: encode("PUBLIC KEY", x509.MarshalPKCS1PublicKey(&rsaKey.PublicKey)), err: `client_assertion_private_key is not a readable RSA private key (PEM block "PUBLIC KEY")`},
