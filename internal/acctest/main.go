@@ -13,12 +13,8 @@ import (
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/provider"
 )
 
-// credentialVariables are cleared for the tests, which configure the
-// provider explicitly; a test that reads them sets them itself.
-var credentialVariables = []string{"AUTH0_DOMAIN", "AUTH0_CLIENT_ID", "AUTH0_CLIENT_SECRET", "AUTH0_API_TOKEN", "AUTH0_AUDIENCE"}
-
 // Main prepares a test binary: it gives the run a temporary folder of its
-// own, removed at the end, trusts the emulator CA, clears the Auth0
+// own, removed at the end, trusts the emulator CA, clears the AUTH0*
 // variables, and with TF_ACC set points terraform-plugin-testing at the CLI
 // that TerraformCLI finds. Use it from TestMain.
 func Main(m *testing.M) int {
@@ -45,9 +41,9 @@ func Main(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "trusting the emulator CA:", err)
 		return 1
 	}
-	for _, v := range credentialVariables {
-		_ = os.Unsetenv(v)
-	}
+	// The tests configure the provider explicitly; a test that reads a
+	// variable sets it itself.
+	devenv.ClearAuth0Variables()
 	if os.Getenv("TF_ACC") != "" {
 		cli, err := devenv.TerraformCLI()
 		if err != nil {

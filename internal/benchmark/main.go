@@ -79,6 +79,7 @@ func setup(terraform, work string) (*bench, error) {
 	if _, err := devenv.TrustEmulatorCA(work); err != nil {
 		return nil, err
 	}
+	devenv.ClearAuth0Variables()
 	if terraform == "" {
 		var err error
 		if terraform, err = devenv.TerraformCLI(); err != nil {

@@ -126,3 +126,19 @@ func TestWriteDevOverrideWithoutABuild(t *testing.T) {
 		t.Errorf("no build to point at: %v, want an error naming %s", err, ProviderBinaryName)
 	}
 }
+
+func TestClearAuth0Variables(t *testing.T) {
+	for _, name := range []string{"AUTH0_API_TOKEN", "AUTH0_AUDIENCE", "AUTH0KEYS_CA_CERT_FILE", "AUTH0_CLIENT_ASSERTION_PRIVATE_KEY"} {
+		t.Setenv(name, "a real tenant's")
+	}
+	t.Setenv("AUTH_OTHER", "kept")
+	ClearAuth0Variables()
+	for _, kv := range os.Environ() {
+		if strings.HasPrefix(kv, "AUTH0") {
+			t.Errorf("%s is still set", kv)
+		}
+	}
+	if got := os.Getenv("AUTH_OTHER"); got != "kept" {
+		t.Errorf("AUTH_OTHER is %q, want it kept", got)
+	}
+}

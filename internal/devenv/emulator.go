@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/emulator"
@@ -44,4 +45,17 @@ func StartEmulator(opts emulator.Options) (*emulator.Server, error) {
 	}
 	opts.CA = sharedCA
 	return emulator.Start(opts)
+}
+
+// ClearAuth0Variables unsets every AUTH0* variable of this process, and so
+// of the Terraform CLIs and providers it starts: a shell's credentials,
+// audience or CA file for a real tenant would otherwise mix with the
+// emulator's provider blocks (AUTH0_API_TOKEN, for one, wins over client
+// credentials in the environment).
+func ClearAuth0Variables() {
+	for _, kv := range os.Environ() {
+		if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "AUTH0") {
+			_ = os.Unsetenv(name)
+		}
+	}
 }

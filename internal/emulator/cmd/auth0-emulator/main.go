@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/emulator"
@@ -36,11 +37,7 @@ func main() {
 	if err := os.WriteFile(caPath, srv.CACertPEM(), 0o600); err != nil {
 		log.Fatal(err)
 	}
-	client := emulator.DefaultClient()
-	// SSL_CERT_FILE is read by Go on Linux and other Unix systems;
-	// AUTH0KEYS_CA_CERT_FILE makes the provider trust the CA on any system.
-	env := fmt.Sprintf("export AUTH0_DOMAIN=%q\nexport AUTH0_CLIENT_ID=%q\nexport AUTH0_CLIENT_SECRET=%q\nexport SSL_CERT_FILE=%q\nexport AUTH0KEYS_CA_CERT_FILE=%q\n",
-		srv.Domain(), client.ID, client.Secret, caPath, caPath)
+	env := environment(srv.Domain(), emulator.DefaultClient(), caPath)
 	envPath := filepath.Join(*dir, "env.sh")
 	// Written last and renamed into place, so a reader never sees half of it.
 	if err := os.WriteFile(envPath+".tmp", []byte(env), 0o600); err != nil {
@@ -54,4 +51,26 @@ func main() {
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
 	<-stop
+}
+
+// otherCredentials are the Auth0 variables a shell may hold for a real
+// tenant: AUTH0_API_TOKEN would win over the emulator's client, and the
+// others do not fit the emulator's tenant.
+var otherCredentials = []string{"AUTH0_API_TOKEN", "AUTH0_AUDIENCE", "AUTH0_CLIENT_ASSERTION_PRIVATE_KEY", "AUTH0_CLIENT_ASSERTION_SIGNING_ALG"}
+
+// environment is env.sh: the tenant, its client's credentials and the CA
+// to trust, with the other Auth0 credentials unset. SSL_CERT_FILE is read
+// by Go on Linux and other Unix systems; AUTH0KEYS_CA_CERT_FILE makes the
+// provider trust the CA on any system.
+func environment(domain string, client emulator.Client, caPath string) string {
+	return fmt.Sprintf("unset %s\nexport AUTH0_DOMAIN=%s\nexport AUTH0_CLIENT_ID=%s\nexport AUTH0_CLIENT_SECRET=%s\n"+
+		"export SSL_CERT_FILE=%s\nexport AUTH0KEYS_CA_CERT_FILE=%s\n",
+		strings.Join(otherCredentials, " "), shellQuoted(domain), shellQuoted(client.ID), shellQuoted(client.Secret),
+		shellQuoted(caPath), shellQuoted(caPath))
+}
+
+// shellQuoted quotes s for a POSIX shell, which expands nothing between
+// single quotes.
+func shellQuoted(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
