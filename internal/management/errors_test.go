@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -39,6 +40,39 @@ func TestErrorKinds(t *testing.T) {
 		want := []bool{tc.limited, tc.beyondDeadline, tc.notFound, tc.badRequest, tc.outcomeUnknown}
 		if fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("%s: rate limited, beyond deadline, not found, bad request, outcome unknown = %v, want %v", tc.name, got, want)
+		}
+	}
+}
+
+// TestAnswerOfAnError reads an error answer as a user will see it: Auth0's
+// JSON message, a short plain-text answer of a proxy as it is, and neither
+// an HTML page nor a long body.
+func TestAnswerOfAnError(t *testing.T) {
+	t.Parallel()
+	c := &Client{domain: "example.eu.auth0.com"}
+	list := call{operation: "list signing keys", method: http.MethodGet, repeatable: true}
+	tests := []struct {
+		name string
+		body string
+		want string
+	}{
+		{"Auth0's JSON", `{"statusCode": 503, "error": "Service Unavailable", "message": "The tenant is being updated"}`,
+			"cannot list signing keys: Auth0 tenant example.eu.auth0.com answered 503 (The tenant is being updated)"},
+		{"JSON without a message", `{"statusCode": 503, "error": "Service Unavailable"}`,
+			"cannot list signing keys: Auth0 tenant example.eu.auth0.com answered 503 (Service Unavailable)"},
+		{"a proxy's plain text", "upstream request timeout\n",
+			"cannot list signing keys: Auth0 tenant example.eu.auth0.com answered 503 (upstream request timeout)"},
+		{"an HTML page", "<html><body>Service Unavailable</body></html>",
+			"cannot list signing keys: Auth0 tenant example.eu.auth0.com answered 503 (Service Unavailable)"},
+		{"a long body", strings.Repeat("x", 200),
+			"cannot list signing keys: Auth0 tenant example.eu.auth0.com answered 503 (Service Unavailable)"},
+		{"no body", "",
+			"cannot list signing keys: Auth0 tenant example.eu.auth0.com answered 503 (Service Unavailable)"},
+	}
+	for _, tc := range tests {
+		err := c.apiError(context.Background(), list, &http.Response{StatusCode: http.StatusServiceUnavailable}, []byte(tc.body))
+		if err.Error() != tc.want {
+			t.Errorf("%s:\n got %s\nwant %s", tc.name, err, tc.want)
 		}
 	}
 }
