@@ -553,6 +553,10 @@ func TestRevocation_refusalIsCheckedByReading(t *testing.T) {
 			if (err == nil) != tc.revokedMeanwhile || !acctest.Diagnostic(tc.want...).MatchString(out) {
 				t.Fatalf("the apply (err %v) must say %q:\n%s", err, tc.want, out)
 			}
+			// A refusal stands: applying again would be refused again.
+			if acctest.Diagnostic("applying again is safe").MatchString(out) {
+				t.Fatalf("the apply calls applying again after a refusal safe:\n%s", out)
+			}
 			if k, _ := srv.Key(prev.KID); k.Revoked != tc.revokedMeanwhile {
 				t.Errorf("key %s revoked: %v, want %v", prev.KID, k.Revoked, tc.revokedMeanwhile)
 			}
