@@ -126,6 +126,17 @@ func TestMovesFrom(t *testing.T) {
 	if m.moves().from(management.KeyRoles{Current: &management.SigningKey{KID: "b"}, Next: &management.SigningKey{KID: "c"}}) {
 		t.Error("a tenant rotated since the plan passes the comparison")
 	}
+	if m.moves().from(management.KeyRoles{Current: &management.SigningKey{KID: "x"}, Next: &management.SigningKey{KID: "b"}}) {
+		t.Error("a tenant whose current key is another passes the comparison")
+	}
+	if m.moves().from(management.KeyRoles{Next: &management.SigningKey{KID: "b"}}) {
+		t.Error("a tenant that lists no current key passes the comparison")
+	}
+	fresh := plannedMoves{current: "b"} // a tenant with no current key when planned
+	if !fresh.from(management.KeyRoles{Next: &management.SigningKey{KID: "b"}}) ||
+		fresh.from(management.KeyRoles{Current: &management.SigningKey{KID: "a"}, Next: &management.SigningKey{KID: "b"}}) {
+		t.Error("a plan from a tenant without a current key must match that tenant, and only while it has none")
+	}
 	if diags := m.expectMoves("t", management.KeyRoles{Current: &management.SigningKey{KID: "a"}}); !diags.HasError() {
 		t.Error("a tenant without a next key can be rotated")
 	}
