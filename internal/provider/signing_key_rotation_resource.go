@@ -74,8 +74,8 @@ func (r *signingKeyRotationResource) Schema(ctx context.Context, _ resource.Sche
 			},
 			"min_rotation_interval": durationSetting("A plan that would rotate a tenant whose current key became current less than this long ago fails, "+
 				"so that a rotation made elsewhere, or one whose apply was killed before it was recorded, is not followed by "+
-				"a second one by accident. A duration such as `1h` or `24h`; `"+defaultMinRotationInterval+"` by default, "+
-				"`0s` turns the check off.",
+				"a second one by accident; a value known only at apply is checked when the apply plans again, before anything is sent. "+
+				"A duration such as `1h` or `24h`; `"+defaultMinRotationInterval+"` by default, `0s` turns the check off.",
 				defaultMinRotationInterval, durationValidator),
 			"rotated_at":   computedOnCreate("When the rotation happened (RFC 3339)."),
 			"previous_kid": computedOnCreate("The kid that was current before the rotation; revoke it once its tokens have expired."),
@@ -111,7 +111,7 @@ func (r *signingKeyRotationResource) ModifyPlan(ctx context.Context, req resourc
 	}
 	var plan rotationModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || plan.MinRotationInterval.IsUnknown() {
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	ctx, cancel := bounded(ctx, plan.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
@@ -126,6 +126,8 @@ func (r *signingKeyRotationResource) ModifyPlan(ctx context.Context, req resourc
 		return
 	}
 	resp.Diagnostics.Append(plan.expectMoves(client.Domain(), roles)...)
+	// An interval known only at apply is checked by the apply's own plan,
+	// before anything is sent; this plan still names the keys.
 	resp.Diagnostics.Append(checkRotationInterval(client.Domain(), roles, plan.MinRotationInterval.ValueString(), time.Now())...)
 	resp.Diagnostics.Append(checkGrantedScopes(ctx, client, "auth0keys_signing_key_rotation", rotationScopes)...)
 	if resp.Diagnostics.HasError() {

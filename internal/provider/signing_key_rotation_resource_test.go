@@ -659,6 +659,51 @@ func TestRotation_minRotationInterval(t *testing.T) {
 	})
 }
 
+// TestRotation_minRotationIntervalKnownOnlyAtApply takes
+// min_rotation_interval from another resource: the plan still names the
+// keys the rotation moves, and the apply's final plan, with the interval
+// known, refuses a tenant that rotated too recently before anything is
+// sent.
+func TestRotation_minRotationIntervalKnownOnlyAtApply(t *testing.T) {
+	keys := emulator.FreshTenant()
+	since := time.Now().Add(-10 * time.Minute).UTC()
+	keys[0].CurrentSince = since
+	srv := startTenant(t, emulator.Options{Keys: keys})
+	current, next := currentAndNext(t, srv)
+	config := func(interval string) string {
+		return acctest.ProviderBlock(srv) + "resource \"terraform_data\" \"interval\" {\n  input = \"" + interval + "\"\n}\n\n" +
+			rotation("min_rotation_interval = terraform_data.interval.output")
+	}
+	namesTheKeys := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+		plancheck.ExpectKnownValue(rotationName, tfjsonpath.New("current_kid"), knownvalue.StringExact(next.KID)),
+		plancheck.ExpectKnownValue(rotationName, tfjsonpath.New("previous_kid"), knownvalue.StringExact(current.KID)),
+	}}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:           config("1h"),
+				ConfigPlanChecks: namesTheKeys,
+				ExpectError: acctest.Diagnostic("The tenant rotated too recently",
+					"The current signing key "+current.KID+" of Auth0 tenant "+srv.Domain()+" became current at "+since.Format(time.RFC3339),
+					"less than min_rotation_interval 1h."),
+			},
+			{
+				PreConfig: func() {
+					if n := srv.Count(emulator.OpRotate); n != 0 {
+						t.Fatalf("the refused apply sent %d rotations", n)
+					}
+				},
+				Config:           config("5m"),
+				ConfigPlanChecks: namesTheKeys,
+				Check: func(*terraform.State) error {
+					return wantCalls(srv, map[emulator.Operation]int{emulator.OpRotate: 1})
+				},
+			},
+		},
+	})
+}
+
 func TestRotation_import(t *testing.T) {
 	srv := startTenant(t, emulator.Options{})
 	current, next := currentAndNext(t, srv)
