@@ -140,6 +140,11 @@ func TestMovesFrom(t *testing.T) {
 	if diags := m.expectMoves("t", management.KeyRoles{Current: &management.SigningKey{KID: "a"}}); !diags.HasError() {
 		t.Error("a tenant without a next key can be rotated")
 	}
+	none := rotationModel{PreviousKID: types.StringUnknown(), CurrentKID: types.StringUnknown()}
+	if diags := none.expectMoves("t", management.KeyRoles{Next: &management.SigningKey{KID: "b"}}); diags.HasError() ||
+		!none.PreviousKID.IsNull() || none.CurrentKID.ValueString() != "b" {
+		t.Errorf("a tenant without a current key: previous_kid %s, current_kid %s, %v; want null and b", none.PreviousKID, none.CurrentKID, diags)
+	}
 }
 
 func TestMissingScopes(t *testing.T) {
