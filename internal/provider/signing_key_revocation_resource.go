@@ -101,7 +101,8 @@ func (r *signingKeyRevocationResource) Schema(ctx context.Context, _ resource.Sc
 			"grace_period": durationSetting("How long the key must have been retired before it may be revoked: `\"auto\"` (the default), the tenant's "+
 				"longest lifetime of tokens its signing key signs, read from its APIs and applications (`read:resource_servers`, "+
 				"`read:clients`) unless the key was retired more than 30 days ago; or a duration such as `720h`. The plan fails, saying "+
-				"when the key may be revoked, while tokens it signed may still be live. `0s` revokes at once, as for a key that leaked.",
+				"when the key may be revoked, while tokens it signed may still be live; a value known only at apply is checked when the "+
+				"apply plans again, before the revoke call. `0s` revokes at once, as for a key that leaked.",
 				lifetimeAuto, autoOrDurationValidator),
 			"cert":          computedOnCreate("The revoked key's X.509 certificate in PEM form."),
 			"fingerprint":   computedOnCreate("SHA-1 fingerprint of the certificate, uppercase hex pairs joined by colons: the key the plan revokes."),
@@ -132,7 +133,7 @@ func (r *signingKeyRevocationResource) ModifyPlan(ctx context.Context, req resou
 		return
 	}
 	client := r.tenant.client
-	if plan.KID.IsUnknown() || plan.GracePeriod.IsUnknown() || client == nil {
+	if plan.KID.IsUnknown() || client == nil {
 		resp.Diagnostics.AddWarning("Tokens signed with this key will stop validating",
 			"The key to revoke is not known until apply, so this plan cannot show its certificate. "+
 				"It is checked at apply, before the revoke call: the current or next key, or one retired within grace_period, is refused.")
@@ -161,9 +162,20 @@ func (r *signingKeyRevocationResource) ModifyPlan(ctx context.Context, req resou
 		plan.RevokedAt = types.StringUnknown() // set by the revocation
 		resp.Diagnostics.AddWarning("Tokens signed with this key will stop validating",
 			fmt.Sprintf("Applying this plan revokes signing key %s (fingerprint %s) in Auth0 tenant %s. "+
-				"Tokens it signed stop validating, and the key can never be used again.", key.KID, key.Fingerprint, client.Domain()))
+				"Tokens it signed stop validating, and the key can never be used again.%s", key.KID, key.Fingerprint, client.Domain(),
+				graceCheckedAtApply(plan)))
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+}
+
+// graceCheckedAtApply tells a plan's reader that grace_period, known only
+// at apply, is checked then.
+func graceCheckedAtApply(plan revocationModel) string {
+	if !plan.GracePeriod.IsUnknown() {
+		return ""
+	}
+	return " grace_period is known only at apply: the apply checks it before the revoke call, and sends nothing if the key " +
+		"was retired less than grace_period ago."
 }
 
 // planAfterRotation plans the revocation of the current key, which a
@@ -234,6 +246,9 @@ func (r *signingKeyRevocationResource) checkRevocable(ctx context.Context, plan 
 			fmt.Sprintf("Signing key %s (fingerprint %s) was revoked already. Terraform only records it in the state; nothing is sent to Auth0.",
 				kid, key.Fingerprint))
 		return key, diags
+	}
+	if plan.GracePeriod.IsUnknown() {
+		return key, diags // checked when the apply plans again, with grace_period known
 	}
 	grace, what, ok := r.gracePeriod(ctx, key, plan.GracePeriod.ValueString(), timeout, &diags)
 	if ok {

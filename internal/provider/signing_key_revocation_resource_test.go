@@ -321,6 +321,60 @@ func TestRevocation_planSaysAnAdoptedKeyIsRevokedAlready(t *testing.T) {
 	}
 }
 
+// TestRevocation_gracePeriodKnownOnlyAtApply takes grace_period from
+// another resource: the plan still names the key's certificate and refuses
+// the current key, and the apply's final plan, with grace_period known,
+// refuses a key retired too recently before anything is sent.
+func TestRevocation_gracePeriodKnownOnlyAtApply(t *testing.T) {
+	srv := startTenantWithHistory(t)
+	prev, current := keyIn(t, srv, previousKey), keyIn(t, srv, currentKey)
+	retired := time.Now().Add(-10 * time.Minute).UTC()
+	srv.SetKeyDates(prev.KID, retired.Add(-24*time.Hour), retired)
+	config := func(kid, grace string) string {
+		return acctest.ProviderBlock(srv) + "resource \"terraform_data\" \"grace\" {\n  input = \"" + grace + "\"\n}\n\n" +
+			revocation(kid, "grace_period = terraform_data.grace.output")
+	}
+	plan, err := acctest.ProviderCLI(t, config(prev.KID, "1h")).Plan()
+	want := acctest.Diagnostic("Warning: Tokens signed with this key will stop validating",
+		"Applying this plan revokes signing key "+prev.KID+" (fingerprint "+prev.Fingerprint+")",
+		"grace_period is known only at apply: the apply checks it before the revoke call, and sends nothing if the key was retired less than grace_period ago.")
+	if err != nil || !want.MatchString(plan) {
+		t.Fatalf("the plan (err %v) must say %s:\n%s", err, want, plan)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      config(current.KID, "1h"),
+				PlanOnly:    true,
+				ExpectError: acctest.Diagnostic("Cannot revoke the current signing key", current.KID+" is the current signing key of tenant"),
+			},
+			{
+				Config: config(prev.KID, "1h"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue(revocationName, tfjsonpath.New("fingerprint"), knownvalue.StringExact(prev.Fingerprint)),
+				}},
+				ExpectError: acctest.Diagnostic("The signing key was retired too recently",
+					"Signing key "+prev.KID+" stopped being current at "+retired.Format(time.RFC3339), "less than grace_period 1h"),
+			},
+			{
+				PreConfig: func() {
+					if n := srv.Count(emulator.OpRevoke); n != 0 {
+						t.Fatalf("the refused apply sent %d revoke calls", n)
+					}
+				},
+				Config: config(prev.KID, "5m"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue(revocationName, tfjsonpath.New("fingerprint"), knownvalue.StringExact(prev.Fingerprint)),
+				}},
+				Check: func(*terraform.State) error {
+					return wantCalls(srv, map[emulator.Operation]int{emulator.OpRevoke: 1})
+				},
+			},
+		},
+	})
+}
+
 // TestRevocation_kidKnownOnlyAtApply revokes a key whose kid the plan
 // cannot know: the apply's final plan, which knows it, checks the key
 // before any revoke call. A key revoked already is recorded as it is, with

@@ -273,6 +273,33 @@ func TestRotation_thenRevokeOnATenantAtItsRateLimit(t *testing.T) {
 	})
 }
 
+// TestRotation_thenRevokeWithGracePeriodKnownOnlyAtApply takes the
+// revocation's grace_period from another resource: the plan names the
+// key the rotation retires and its certificate, and the apply rotates once
+// and revokes it.
+func TestRotation_thenRevokeWithGracePeriodKnownOnlyAtApply(t *testing.T) {
+	srv := startTenant(t, emulator.Options{})
+	current, next := currentAndNext(t, srv)
+	config := strings.Replace(rotateThenRevoke(srv), `grace_period = "0s"`, "grace_period = terraform_data.grace.output", 1) +
+		"resource \"terraform_data\" \"grace\" {\n  input = \"0s\"\n}\n"
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectKnownValue(revocationName, tfjsonpath.New("kid"), knownvalue.StringExact(current.KID)),
+				plancheck.ExpectKnownValue(revocationName, tfjsonpath.New("fingerprint"), knownvalue.StringExact(current.Fingerprint)),
+			}},
+			Check: func(*terraform.State) error {
+				if err := wantRotatedOnceAndRevoked(srv, current.KID, next.KID); err != nil {
+					return err
+				}
+				return wantCalls(srv, map[emulator.Operation]int{emulator.OpRotate: 1, emulator.OpRevoke: 1})
+			},
+		}},
+	})
+}
+
 // wantBucketEmptied checks that a test ran the tenant's rate limit down:
 // some request was served with the last request the bucket held.
 func wantBucketEmptied(srv *emulator.Server) error {
