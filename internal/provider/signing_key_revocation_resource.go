@@ -197,8 +197,8 @@ func (r *signingKeyRevocationResource) planAfterRotation(plan *revocationModel, 
 	plan.CurrentUntil = types.StringUnknown() // set by the rotation
 	diags.AddWarning("Tokens signed with the current key will stop validating",
 		fmt.Sprintf("Applying this plan revokes signing key %s (fingerprint %s) of Auth0 tenant %s right after the rotation "+
-			"in this plan retires it. Every token it signed stops validating, and the key can never be used again.",
-			key.KID, key.Fingerprint, r.tenant.client.Domain()))
+			"in this plan retires it. Every token it signed stops validating, and the key can never be used again.%s",
+			key.KID, key.Fingerprint, r.tenant.client.Domain(), graceCheckedAtApply(*plan)))
 	return diags
 }
 

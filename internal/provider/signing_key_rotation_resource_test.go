@@ -282,6 +282,13 @@ func TestRotation_thenRevokeWithGracePeriodKnownOnlyAtApply(t *testing.T) {
 	current, next := currentAndNext(t, srv)
 	config := strings.Replace(rotateThenRevoke(srv), `grace_period = "0s"`, "grace_period = terraform_data.grace.output", 1) +
 		"resource \"terraform_data\" \"grace\" {\n  input = \"0s\"\n}\n"
+	plan, err := acctest.ProviderCLI(t, config).Plan()
+	want := acctest.Diagnostic("Warning: Tokens signed with the current key will stop validating",
+		"Applying this plan revokes signing key "+current.KID+" (fingerprint "+current.Fingerprint+")",
+		"grace_period is known only at apply: the apply checks it before the revoke call")
+	if err != nil || !want.MatchString(plan) {
+		t.Fatalf("the plan (err %v) must say %s:\n%s", err, want, plan)
+	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
