@@ -281,14 +281,10 @@ func TestRotation_thenRevokeWithGracePeriodKnownOnlyAtApply(t *testing.T) {
 	srv := startTenant(t, emulator.Options{})
 	current, next := currentAndNext(t, srv)
 	config := strings.Replace(rotateThenRevoke(srv), `grace_period = "0s"`, "grace_period = terraform_data.grace.output", 1) +
-		"resource \"terraform_data\" \"grace\" {\n  input = \"0s\"\n}\n"
-	plan, err := acctest.ProviderCLI(t, config).Plan()
-	want := acctest.Diagnostic("Warning: Tokens signed with the current key will stop validating",
+		knownOnlyAtApply("grace", "0s")
+	wantPlanSays(t, config, "Warning: Tokens signed with the current key will stop validating",
 		"Applying this plan revokes signing key "+current.KID+" (fingerprint "+current.Fingerprint+")",
 		"grace_period is known only at apply: the apply checks it before the revoke call")
-	if err != nil || !want.MatchString(plan) {
-		t.Fatalf("the plan (err %v) must say %s:\n%s", err, want, plan)
-	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -502,6 +498,22 @@ func wantEmptyPlan(t *testing.T, cli devenv.CLI, what string, opts ...tfexec.Pla
 	}
 }
 
+// wantPlanSays plans config and fails the test unless the plan succeeds
+// and says texts, in order.
+func wantPlanSays(t *testing.T, config string, texts ...string) {
+	t.Helper()
+	out, err := acctest.ProviderCLI(t, config).Plan()
+	if want := acctest.Diagnostic(texts...); err != nil || !want.MatchString(out) {
+		t.Fatalf("the plan (err %v) must say %s:\n%s", err, want, out)
+	}
+}
+
+// knownOnlyAtApply is a terraform_data resource whose output, value, is
+// unknown until apply: a setting taken from it is known only then.
+func knownOnlyAtApply(name, value string) string {
+	return fmt.Sprintf("resource \"terraform_data\" %q {\n  input = %q\n}\n\n", name, value)
+}
+
 // outputOf reads an output of the configuration's state.
 func outputOf(t *testing.T, cli devenv.CLI, name string) string {
 	t.Helper()
@@ -705,8 +717,7 @@ func TestRotation_minRotationIntervalKnownOnlyAtApply(t *testing.T) {
 	srv := startTenant(t, emulator.Options{Keys: keys})
 	current, next := currentAndNext(t, srv)
 	config := func(interval string) string {
-		return acctest.ProviderBlock(srv) + "resource \"terraform_data\" \"interval\" {\n  input = \"" + interval + "\"\n}\n\n" +
-			rotation("min_rotation_interval = terraform_data.interval.output")
+		return acctest.ProviderBlock(srv) + knownOnlyAtApply("interval", interval) + rotation("min_rotation_interval = terraform_data.interval.output")
 	}
 	namesTheKeys := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 		plancheck.ExpectKnownValue(rotationName, tfjsonpath.New("current_kid"), knownvalue.StringExact(next.KID)),
