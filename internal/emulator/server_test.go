@@ -202,7 +202,7 @@ func TestLoopbackOnly(t *testing.T) {
 	for _, addr := range []string{"localhost:0", "[::1]:0"} {
 		s, err := Start(Options{Addr: addr})
 		if err != nil {
-			if strings.Contains(err.Error(), "loopback only") {
+			if addr == "localhost:0" || strings.Contains(err.Error(), "loopback only") {
 				t.Errorf("%s was refused: %v", addr, err)
 			}
 			continue // a machine without IPv6 cannot listen on ::1
