@@ -68,7 +68,8 @@ func (r *signingKeyRotationPolicyResource) Metadata(_ context.Context, req resou
 // and so in its docs.
 const rotationPolicyDescription = "Rotates the tenant's application signing key on a schedule and revokes retired keys once no token " +
 	"they signed can still be live. Each plan names every act as known values (the key that becomes current, the key retired and every " +
-	"key revoked, with their fingerprints) and warns once per act; a plan with nothing due is empty. What is due is decided as of the " +
+	"key revoked, with their fingerprints) and warns once per act; a plan with nothing due is empty. So that it can, `rotate_after`, " +
+	"`revoke_after` and the provider's configuration must be known at plan. What is due is decided as of the " +
 	"refresh that read the tenant's keys, so applying the plan later does what it names and nothing more. Creating the resource adopts " +
 	"the tenant and does only what is already due, so there is nothing to import. A rotation is sent exactly once, as by " +
 	"`auth0keys_signing_key_rotation`. One rotation per tenant and plan. Requires `read:signing_keys`, and `create:signing_keys` and " +
@@ -83,22 +84,23 @@ func (r *signingKeyRotationPolicyResource) Schema(ctx context.Context, _ resourc
 		Attributes: map[string]schema.Attribute{
 			"id": computed("The tenant's domain."),
 			"rotate_after": schema.StringAttribute{
-				Description: "Rotate when the current key has been current this long: a duration of at least `24h`, such as `2160h` (90 days).",
-				Required:    true,
-				Validators:  []validator.String{rotateAfterValidator},
+				Description: "Rotate when the current key has been current this long: a duration of at least `24h`, such as `2160h` (90 days). " +
+					"Must be known at plan.",
+				Required:   true,
+				Validators: []validator.String{rotateAfterValidator},
 			},
 			"revoke_after": schema.StringAttribute{
 				Description: "Revoke previously used keys that stopped being current at least this long ago: a duration, or `\"auto\"` " +
 					"for the tenant's longest token lifetime (see `effective_revoke_after`). Unset, the policy never revokes. A key " +
 					"Auth0 gives no `current_until` (some keys of older tenants; its `retired_at` in `keys` is null) counts from when " +
-					"the policy first saw it retired (`first_seen_previous`), which is no earlier than when it was.",
+					"the policy first saw it retired (`first_seen_previous`), which is no earlier than when it was. Must be known at plan.",
 				Optional:   true,
 				Validators: []validator.String{autoOrDurationValidator},
 			},
 			"jwks_urls": schema.ListAttribute{
 				Description: "HTTPS URLs of JSON Web Key Sets (of gateways or services that copy keys instead of reading the tenant's) " +
 					"that must already serve the tenant's next key, same kid and modulus, before a rotation goes ahead; checked at plan " +
-					"and again right before rotating.",
+					"and again right before rotating. A list known only at apply is checked then, before the rotate call.",
 				Optional:    true,
 				ElementType: types.StringType,
 				Validators:  []validator.List{listvalidator.ValueStringsAre(httpsURLValidator)},
@@ -145,7 +147,11 @@ func (r *signingKeyRotationPolicyResource) ModifyPlan(ctx context.Context, req r
 	if !req.State.Raw.IsNull() {
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	}
-	if resp.Diagnostics.HasError() || client == nil || plan.RotateAfter.IsUnknown() || plan.RevokeAfter.IsUnknown() || plan.JWKSURLs.IsUnknown() {
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(scheduleKnownAtPlan(client, plan)...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	ctx, cancel := bounded(ctx, plan.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
@@ -201,6 +207,31 @@ func (r *signingKeyRotationPolicyResource) ModifyPlan(ctx context.Context, req r
 		plan.leaveFirstSightToApply()
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+}
+
+// scheduleKnownAtPlan refuses a plan that could not name the policy's
+// acts: what is due depends on rotate_after, revoke_after and the tenant's
+// keys, and an apply does only what its plan named.
+func scheduleKnownAtPlan(client *management.Client, plan rotationPolicyModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	for _, setting := range []struct {
+		name  string
+		value types.String
+	}{{"rotate_after", plan.RotateAfter}, {"revoke_after", plan.RevokeAfter}} {
+		if setting.value.IsUnknown() {
+			diags.AddAttributeError(path.Root(setting.name), setting.name+" is known only at apply",
+				fmt.Sprintf("Which keys the rotation policy rotates and revokes depends on %[1]s, and this configuration sets it "+
+					"from a value Terraform knows only at apply, so this plan could not name them. Set %[1]s from a literal, a "+
+					"variable or a local value, or first apply only what it comes from (terraform apply -target).", setting.name))
+		}
+	}
+	if client == nil {
+		diags.AddError("The rotation policy needs its tenant at plan",
+			"The provider's configuration has values Terraform knows only at apply, so this plan cannot read the tenant's keys "+
+				"or name the keys the apply would rotate and revoke. Give domain and the credentials as known values, or first "+
+				"apply only what they come from (terraform apply -target).")
+	}
+	return diags
 }
 
 // actWarnings warns once for each act the schedule plans.
@@ -335,7 +366,15 @@ func (r *signingKeyRotationPolicyResource) checkActs(ctx context.Context, client
 	if diags.HasError() {
 		return diags
 	}
-	diags.Append(checkJWKSURLs(ctx, client, plan.jwksURLs(), becomes.KID, "read")...)
+	urls, known := plan.jwksURLs()
+	if !known {
+		diags.AddAttributeWarning(path.Root("jwks_urls"), "jwks_urls is known only at apply",
+			fmt.Sprintf("This plan makes %s the current signing key of Auth0 tenant %s. jwks_urls is known only at apply: the apply "+
+				"checks then, before the rotate call, that every URL serves that key, and rotates nothing if one does not.",
+				becomes.KID, client.Domain()))
+		return diags
+	}
+	diags.Append(checkJWKSURLs(ctx, client, urls, becomes.KID, "read")...)
 	return diags
 }
 
@@ -440,10 +479,11 @@ func (m *rotationPolicyModel) record(s schedule, rotateAfter time.Duration) diag
 	return diags
 }
 
-func (m rotationPolicyModel) jwksURLs() []string {
-	var urls []string
-	_ = m.JWKSURLs.ElementsAs(context.Background(), &urls, false)
-	return urls
+// jwksURLs are the URLs jwks_urls lists; known is false when the list, or
+// a URL in it, is known only at apply (reading it then fails).
+func (m rotationPolicyModel) jwksURLs() (urls []string, known bool) {
+	diags := m.JWKSURLs.ElementsAs(context.Background(), &urls, false)
+	return urls, !diags.HasError()
 }
 
 func (m rotationPolicyModel) firstSights() firstSights {
@@ -566,7 +606,8 @@ func (r *signingKeyRotationPolicyResource) carryOut(ctx context.Context, plan *r
 			defer r.tenant.rotations.done()
 		}
 		retired, _ := sched.find(func(k scheduledKey) bool { return k.Act == actRetired })
-		diags.Append(checkJWKSURLs(ctx, client, plan.jwksURLs(), becomes.KID, timeout)...)
+		urls, _ := plan.jwksURLs() // known: the apply's final plan checked them
+		diags.Append(checkJWKSURLs(ctx, client, urls, becomes.KID, timeout)...)
 		if diags.HasError() {
 			r.keepUnrotated(plan, diags)
 			return

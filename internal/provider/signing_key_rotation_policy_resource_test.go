@@ -302,6 +302,55 @@ func TestRotationPolicy_andARotationInOnePlanAreRefused(t *testing.T) {
 	}
 }
 
+// TestRotationPolicy_settingsKnownOnlyAtApplyAreRefusedAtPlan plans, on a
+// tenant where a rotation and a revocation are due, a policy whose
+// rotate_after, revoke_after or provider configuration is known only at
+// apply: the plan could not name the keys the apply would change, so it
+// fails, pointing at what to set, and nothing is sent.
+func TestRotationPolicy_settingsKnownOnlyAtApplyAreRefusedAtPlan(t *testing.T) {
+	for name, tc := range map[string]struct {
+		config func(srv *emulator.Server) string
+		want   []string
+	}{
+		"rotate_after": {
+			config: func(srv *emulator.Server) string {
+				return acctest.ProviderBlock(srv) + knownOnlyAtApply("after", "168h") +
+					policy(`rotate_after = terraform_data.after.output`, `revoke_after = "168h"`)
+			},
+			want: []string{"Error: rotate_after is known only at apply", "rotate_after = terraform_data.after.output", "Which keys the rotation policy rotates and revokes " +
+				"depends on rotate_after,", "so this plan could not name them. Set rotate_after from a literal"},
+		},
+		"revoke_after": {
+			config: func(srv *emulator.Server) string {
+				return acctest.ProviderBlock(srv) + knownOnlyAtApply("after", "168h") +
+					policy(`rotate_after = "168h"`, `revoke_after = terraform_data.after.output`)
+			},
+			want: []string{"Error: revoke_after is known only at apply", "revoke_after = terraform_data.after.output", "depends on revoke_after,", "Set revoke_after from a literal"},
+		},
+		"the provider's configuration": {
+			config: func(srv *emulator.Server) string {
+				c := emulator.DefaultClient()
+				return knownOnlyAtApply("tenant", srv.Domain()) + fmt.Sprintf("provider \"auth0keys\" {\n  domain        = "+
+					"terraform_data.tenant.output\n  client_id     = %q\n  client_secret = %q\n}\n", c.ID, c.Secret) +
+					policy(`rotate_after = "168h"`, `revoke_after = "168h"`)
+			},
+			want: []string{"Error: The rotation policy needs its tenant at plan", "The provider's configuration has values Terraform " +
+				"knows only at apply, so this plan cannot read the tenant's keys", "Give domain and the credentials as known values"},
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			srv := startTenantWithHistory(t)
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProviderFactories,
+				Steps:                    []resource.TestStep{{Config: tc.config(srv), ExpectError: acctest.Diagnostic(tc.want...)}},
+			})
+			if n := len(srv.Requests()); n != 0 || srv.Rotations() != 0 || srv.Revocations() != 0 {
+				t.Fatalf("the refused plan sent %d requests: %v", n, srv.Requests())
+			}
+		})
+	}
+}
+
 // lifetimeTenant is a tenant whose longest token lifetime, 36 hours, is
 // set by an application on the third page of its applications, with a
 // longer HS256 lifetime that does not count.
@@ -564,6 +613,66 @@ func TestRotationPolicy_jwksCheckAtApplyNamesItsTimeout(t *testing.T) {
 	if fmt.Sprint(lists) != "[200 200 429]" || srv.Count(emulator.OpRotate) != 0 || srv.Rotations() != 0 {
 		t.Fatalf("the apply's lists answered %v, and %d rotate calls; want [200 200 429] and none", lists, srv.Count(emulator.OpRotate))
 	}
+}
+
+// TestRotationPolicy_jwksURLsKnownOnlyAtApply takes jwks_urls from a value
+// known only at apply. The plan still names the rotation, and warns that
+// the URLs are checked at apply: a gateway that does not serve the next
+// key holds the rotation back there, with no rotate call; once it serves
+// the key, the apply rotates once.
+func TestRotationPolicy_jwksURLsKnownOnlyAtApply(t *testing.T) {
+	srv := startTenantWithHistory(t)
+	current, next := currentAndNext(t, srv)
+	gateway := srv.URL() + emulator.GatewayJWKSPath
+	srv.SetGatewayJWKS([]byte(`{"keys": [{"kty": "RSA", "kid": "` + current.KID + `", "n": "x", "e": "AQAB"}]}`))
+	// A resource of another name each step, so that each plan creates it:
+	// a URL of the list known only at apply, then the whole list.
+	config := func(step string) string {
+		return acctest.ProviderBlock(srv) + knownOnlyAtApply("gateway_"+step, gateway) +
+			policy(`rotate_after = "24h"`, "jwks_urls = [terraform_data.gateway_"+step+".output]")
+	}
+	wholeListConfig := acctest.ProviderBlock(srv) + fmt.Sprintf("resource \"terraform_data\" \"gateways\" {\n  input = [%q]\n}\n\n", gateway) +
+		policy(`rotate_after = "24h"`, "jwks_urls = terraform_data.gateways.output")
+	wantPlanSays(t, config("0"), "Warning: jwks_urls is known only at apply", "This plan makes "+next.KID+" the current signing key of "+
+		"Auth0 tenant "+srv.Domain()+". jwks_urls is known only at apply: the apply checks then, before the rotate call, that every "+
+		"URL serves that key, and rotates nothing if one does not.")
+	namesTheRotation := func(urls tfjsonpath.Path) resource.ConfigPlanChecks {
+		return resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+			plancheck.ExpectUnknownValue(policyName, urls),
+			plancheck.ExpectKnownValue(policyName, tfjsonpath.New("current_kid"), knownvalue.StringExact(next.KID)),
+			plancheck.ExpectKnownValue(policyName, tfjsonpath.New("keys"), knownvalue.SetPartial([]knownvalue.Check{
+				keyAt(next.KID, next.Fingerprint, "current", "becomes current"),
+				keyAt(current.KID, current.Fingerprint, "previous", "retired"),
+			})),
+		}}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:           config("1"),
+				ConfigPlanChecks: namesTheRotation(tfjsonpath.New("jwks_urls").AtSliceIndex(0)),
+				ExpectError: acctest.Diagnostic("A JWKS URL does not serve the next key",
+					gateway+" serves the keys "+current.KID+", not "+next.KID+", which this plan makes current."),
+			},
+			{
+				PreConfig: func() {
+					if n := srv.Count(emulator.OpRotate); n != 0 || srv.Rotations() != 0 {
+						t.Fatalf("the refused apply sent %d rotate calls", n)
+					}
+					srv.SetGatewayJWKS(srv.PublishedJWKS())
+				},
+				Config:           wholeListConfig,
+				ConfigPlanChecks: namesTheRotation(tfjsonpath.New("jwks_urls")),
+				Check: func(*terraform.State) error {
+					if k, _ := srv.Key(next.KID); !k.Current || srv.Rotations() != 1 {
+						return fmt.Errorf("%d rotations; want %s current, after one", srv.Rotations(), next.KID)
+					}
+					return wantCalls(srv, map[emulator.Operation]int{emulator.OpRotate: 1})
+				},
+			},
+		},
+	})
 }
 
 // TestRotationPolicy_quietPlanMakesTwoRequests plans an adopted policy
