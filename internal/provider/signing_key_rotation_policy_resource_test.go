@@ -675,6 +675,34 @@ func TestRotationPolicy_jwksURLsKnownOnlyAtApply(t *testing.T) {
 	})
 }
 
+// TestRotationPolicy_jwksURLFailingRightBeforeTheRotateCall applies a saved
+// plan whose gateway served the next key at plan and for the apply's final
+// plan, then answers 404 to the check right before the rotate call:
+// nothing rotates, the error names the URL, and the next plan proposes the
+// rotation again.
+func TestRotationPolicy_jwksURLFailingRightBeforeTheRotateCall(t *testing.T) {
+	parallelAcceptanceTest(t)
+	srv := startTenantWithHistory(t)
+	_, next := currentAndNext(t, srv)
+	srv.SetGatewayJWKS(srv.PublishedJWKS())
+	gateway := srv.URL() + emulator.GatewayJWKSPath
+	cli := acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+policy(`rotate_after = "24h"`, fmt.Sprintf("jwks_urls = [%q]", gateway)))
+	if _, err := cli.Plan(tfexec.Out("reviewed.tfplan")); err != nil {
+		t.Fatal(err)
+	}
+	srv.InjectFault(emulator.Fault{Op: emulator.OpGateway, Skip: 1, Status: http.StatusNotFound})
+	out, err := cli.Apply(tfexec.DirOrPlan("reviewed.tfplan"))
+	want := acctest.Diagnostic("Error: A JWKS URL does not serve the next key", gateway+" answered 404. The rotation waits until it does.")
+	if err == nil || !want.MatchString(out) {
+		t.Fatalf("the apply (err %v) must say %s:\n%s", err, want, out)
+	}
+	if n := srv.Count(emulator.OpGateway); n != 3 || srv.Count(emulator.OpRotate) != 0 || srv.Rotations() != 0 {
+		t.Fatalf("the gateway was read %d times (want 3), and %d rotate calls were sent (want none)", n, srv.Count(emulator.OpRotate))
+	}
+	wantPlanSays(t, acctest.ProviderBlock(srv)+policy(`rotate_after = "24h"`, fmt.Sprintf("jwks_urls = [%q]", gateway)),
+		"Auth0 tenant "+srv.Domain()+" rotates: "+next.KID+" becomes current.")
+}
+
 // TestRotationPolicy_quietPlanMakesTwoRequests plans an adopted policy
 // with nothing due, as a scheduled run would: on a fresh tenant, and under
 // revoke_after = "auto" on a tenant whose previous key was retired longer
