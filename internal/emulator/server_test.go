@@ -174,23 +174,40 @@ func TestRotateAndRevokeFollowTheKeyLifecycle(t *testing.T) {
 	}
 }
 
+func TestAddKeyRefusesAKIDInUse(t *testing.T) {
+	s := start(t, Options{})
+	kid := s.Keys()[0].KID
+	if _, err := s.AddKey(KeySpec{KID: kid, Previous: true}); !errors.Is(err, errDuplicatedKID) || len(s.Keys()) != 2 {
+		t.Fatalf("adding a key of kid %s again: %v, %d keys; want refused, 2 keys", kid, err, len(s.Keys()))
+	}
+}
+
 func TestListQuirks(t *testing.T) {
 	s := start(t, Options{Keys: TenantWithHistory()})
 	s.MarkCurrentAsPrevious(true)
 	s.ListRevokedLimit(1)
-	if _, err := s.AddKey(KeySpec{Previous: true, Revoked: true}); err != nil { // revoked, no date
+	undated, err := s.AddKey(KeySpec{Previous: true, Revoked: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	latest, err := s.AddKey(KeySpec{Previous: true, Revoked: true, RevokedAt: time.Now().Add(-time.Hour)})
+	if err != nil {
 		t.Fatal(err)
 	}
 	list := s.tenant.list()
-	if len(list) != 4 {
-		t.Fatalf("list holds %d keys, want 4 with one of two revoked keys hidden", len(list))
-	}
+	var listedRevoked []string
 	for _, k := range list {
 		if k.Current && !k.Previous {
 			t.Fatal("the current key is not marked previous")
 		}
+		if k.Revoked {
+			listedRevoked = append(listedRevoked, k.KID)
+		}
 	}
-	if _, err := s.tenant.get(s.Keys()[4].KID); err != nil {
+	if len(list) != 4 || fmt.Sprint(listedRevoked) != fmt.Sprint([]string{latest.KID}) {
+		t.Fatalf("list holds %d keys, revoked %v; want 4, with only the latest revoked key of three, %s", len(list), listedRevoked, latest.KID)
+	}
+	if _, err := s.tenant.get(undated.KID); err != nil {
 		t.Fatalf("a revoked key hidden from the list is not found by kid: %v", err)
 	}
 }
@@ -560,6 +577,11 @@ func TestRotationDayCountsTheLast24Hours(t *testing.T) {
 	}
 	if err := ten.takeRotation(t0.Add(rotationDay + time.Minute)); !errors.As(err, &limited) || !limited.Reset.Equal(t0.Add(time.Hour+rotationDay)) {
 		t.Fatalf("the day holds two rotations again: %v, reset %s", err, limited.Reset)
+	}
+	// A limit lowered to one: both rotations of the day must leave it.
+	ten.rotationsPerDay = 1
+	if err := ten.takeRotation(t0.Add(rotationDay + 2*time.Minute)); !errors.As(err, &limited) || !limited.Reset.Equal(t0.Add(2*rotationDay)) {
+		t.Fatalf("a rotation under a lowered limit: %v, reset %s, want refused until %s", err, limited.Reset, t0.Add(2*rotationDay))
 	}
 }
 
