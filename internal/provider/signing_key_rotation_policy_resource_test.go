@@ -221,6 +221,7 @@ func TestRotationPolicy_createdOnATenantWithoutKeyDates(t *testing.T) {
 
 // recordedPolicy is what the state records of the policy "this".
 type recordedPolicy struct {
+	CurrentKID        string            `json:"current_kid"`
 	CurrentSince      string            `json:"current_since"`
 	RotationDueAt     string            `json:"rotation_due_at"`
 	FirstSeenCurrent  map[string]string `json:"first_seen_current"`
@@ -675,23 +676,25 @@ func TestRotationPolicy_jwksURLsKnownOnlyAtApply(t *testing.T) {
 	})
 }
 
-// TestRotationPolicy_jwksURLFailingRightBeforeTheRotateCall applies a saved
-// plan whose gateway served the next key at plan and for the apply's final
-// plan, then answers 404 to the check right before the rotate call:
-// nothing rotates, the error names the URL, and the next plan proposes the
-// rotation again.
+// TestRotationPolicy_jwksURLFailingRightBeforeTheRotateCall shortens the
+// rotate_after of a policy with nothing due, so that a rotation is due.
+// The gateway serves the next key at plan and for the apply's final plan,
+// then answers 404 to the check right before the rotate call: nothing
+// rotates, the error names the URL, the state records no rotation, and the
+// next plan proposes it again.
 func TestRotationPolicy_jwksURLFailingRightBeforeTheRotateCall(t *testing.T) {
 	parallelAcceptanceTest(t)
 	srv := startTenantWithHistory(t)
-	_, next := currentAndNext(t, srv)
+	next := keyIn(t, srv, nextKey)
 	srv.SetGatewayJWKS(srv.PublishedJWKS())
 	gateway := srv.URL() + emulator.GatewayJWKSPath
-	cli := acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+policy(`rotate_after = "24h"`, fmt.Sprintf("jwks_urls = [%q]", gateway)))
-	if _, err := cli.Plan(tfexec.Out("reviewed.tfplan")); err != nil {
-		t.Fatal(err)
+	cli := acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+"variable \"rotate_after\" {\n  default = \"720h\"\n}\n"+
+		policy(`rotate_after = var.rotate_after`, fmt.Sprintf("jwks_urls = [%q]", gateway)))
+	if out, err := cli.Apply(); err != nil {
+		t.Fatalf("%v\n%s", err, out)
 	}
-	srv.InjectFault(emulator.Fault{Op: emulator.OpGateway, Skip: 1, Status: http.StatusNotFound})
-	out, err := cli.Apply(tfexec.DirOrPlan("reviewed.tfplan"))
+	srv.InjectFault(emulator.Fault{Op: emulator.OpGateway, Skip: 2, Status: http.StatusNotFound})
+	out, err := cli.Apply(tfexec.Var("rotate_after=168h"))
 	want := acctest.Diagnostic("Error: A JWKS URL does not serve the next key", gateway+" answered 404. The rotation waits until it does.")
 	if err == nil || !want.MatchString(out) {
 		t.Fatalf("the apply (err %v) must say %s:\n%s", err, want, out)
@@ -699,8 +702,20 @@ func TestRotationPolicy_jwksURLFailingRightBeforeTheRotateCall(t *testing.T) {
 	if n := srv.Count(emulator.OpGateway); n != 3 || srv.Count(emulator.OpRotate) != 0 || srv.Rotations() != 0 {
 		t.Fatalf("the gateway was read %d times (want 3), and %d rotate calls were sent (want none)", n, srv.Count(emulator.OpRotate))
 	}
-	wantPlanSays(t, acctest.ProviderBlock(srv)+policy(`rotate_after = "24h"`, fmt.Sprintf("jwks_urls = [%q]", gateway)),
-		"Auth0 tenant "+srv.Domain()+" rotates: "+next.KID+" becomes current.")
+	// No rotation recorded: the next refresh reads the keys.
+	state := policyState(t, cli)
+	for _, k := range state.Keys {
+		if k.Act != "" || k.KID == next.KID && k.Status == "current" {
+			t.Errorf("the state records key %s as %s, %q", k.KID, k.Status, k.Act)
+		}
+	}
+	if state.CurrentKID == next.KID {
+		t.Errorf("the state records %s as current", next.KID)
+	}
+	if out, err := cli.Plan(tfexec.Var("rotate_after=168h")); err != nil ||
+		!acctest.Diagnostic("Auth0 tenant "+srv.Domain()+" rotates: "+next.KID+" becomes current.").MatchString(out) {
+		t.Fatalf("the next plan (err %v) must propose the rotation again:\n%s", err, out)
+	}
 }
 
 // TestRotationPolicy_quietPlanMakesTwoRequests plans an adopted policy
