@@ -504,6 +504,13 @@ func TestPublishedKeysAndKeyDates(t *testing.T) {
 	if k := jwks.Keys[0]; k.KeyID != s.Keys()[1].KID || !k.Valid() || len(k.CertificateThumbprintSHA1) == 0 {
 		t.Fatalf("first published key: %+v", k)
 	}
+	queued, err := s.Rotate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(s.PublishedJWKS(), &jwks); err != nil || len(jwks.Keys) != 4 || jwks.Keys[3].KeyID != queued.KID {
+		t.Fatalf("after a rotation, published %d keys (%v), want 4 ending with the new next key %s", len(jwks.Keys), err, queued.KID)
+	}
 	since := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	if !s.SetKeyDates(s.Keys()[2].KID, since, time.Time{}) {
 		t.Fatal("no such key")
