@@ -546,11 +546,19 @@ func TestRotationPolicy_unreadableLifetimesFailAtPlan(t *testing.T) {
 	}
 }
 
-func TestRotationPolicy_jwksURLsHoldTheRotationBack(t *testing.T) {
-	srv := startTenantWithHistory(t)
-	current, next := currentAndNext(t, srv)
-	gateway := srv.URL() + emulator.GatewayJWKSPath
+// tenantBehindAStaleGateway starts a tenant with history whose gateway, at
+// the URL it returns, serves the current key only: a rotation must wait
+// until it serves the next key.
+func tenantBehindAStaleGateway(t *testing.T) (srv *emulator.Server, current, next emulator.Key, gateway string) {
+	t.Helper()
+	srv = startTenantWithHistory(t)
+	current, next = currentAndNext(t, srv)
 	srv.SetGatewayJWKS([]byte(`{"keys": [{"kty": "RSA", "kid": "` + current.KID + `", "n": "x", "e": "AQAB"}]}`))
+	return srv, current, next, srv.URL() + emulator.GatewayJWKSPath
+}
+
+func TestRotationPolicy_jwksURLsHoldTheRotationBack(t *testing.T) {
+	srv, current, next, gateway := tenantBehindAStaleGateway(t)
 	config := acctest.ProviderBlock(srv) + policy(`rotate_after = "24h"`, fmt.Sprintf("jwks_urls = [%q]", gateway))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
@@ -622,10 +630,7 @@ func TestRotationPolicy_jwksCheckAtApplyNamesItsTimeout(t *testing.T) {
 // key holds the rotation back there, with no rotate call; once it serves
 // the key, the apply rotates once.
 func TestRotationPolicy_jwksURLsKnownOnlyAtApply(t *testing.T) {
-	srv := startTenantWithHistory(t)
-	current, next := currentAndNext(t, srv)
-	gateway := srv.URL() + emulator.GatewayJWKSPath
-	srv.SetGatewayJWKS([]byte(`{"keys": [{"kty": "RSA", "kid": "` + current.KID + `", "n": "x", "e": "AQAB"}]}`))
+	srv, current, next, gateway := tenantBehindAStaleGateway(t)
 	// A resource of another name each step, so that each plan creates it:
 	// a URL of the list known only at apply, then the whole list.
 	config := func(step string) string {
