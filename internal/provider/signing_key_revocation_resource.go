@@ -134,9 +134,13 @@ func (r *signingKeyRevocationResource) ModifyPlan(ctx context.Context, req resou
 	}
 	client := r.tenant.client
 	if plan.KID.IsUnknown() || client == nil {
-		resp.Diagnostics.AddWarning("Tokens signed with this key will stop validating",
-			"The key to revoke is not known until apply, so this plan cannot show its certificate. "+
-				"It is checked at apply, before the revoke call: the current or next key, or one retired within grace_period, is refused.")
+		unread := "The key to revoke is not known until apply"
+		if !plan.KID.IsUnknown() {
+			unread = "Signing key " + plan.KID.ValueString() + " is revoked in a tenant known only at apply (the provider's " +
+				"configuration has values known only then)"
+		}
+		resp.Diagnostics.AddWarning("Tokens signed with this key will stop validating", unread+", so this plan cannot show its "+
+			"certificate. It is checked at apply, before the revoke call: the current or next key, or one retired within grace_period, is refused.")
 		return
 	}
 	ctx, cancel := bounded(ctx, plan.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)

@@ -396,6 +396,11 @@ resource "auth0keys_signing_key_revocation" "old" {
   grace_period = "0s"
 }
 `)
+			unknownKey := acctest.Diagnostic("Warning: Tokens signed with this key will stop validating", "The key to revoke is not known until apply, "+
+				"so this plan cannot show its certificate. It is checked at apply, before the revoke call")
+			if out, err := cli.Plan(); err != nil || !unknownKey.MatchString(out) {
+				t.Fatalf("the plan (err %v) must say %s:\n%s", err, unknownKey, out)
+			}
 			out, err := cli.Apply()
 			if (err != nil) != tc.fail || !acctest.Diagnostic(tc.want(key)...).MatchString(out) {
 				t.Fatalf("the apply (err %v) must say %q:\n%s", err, tc.want(key), out)
