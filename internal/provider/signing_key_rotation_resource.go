@@ -106,8 +106,15 @@ func (r *signingKeyRotationResource) ModifyPlan(ctx context.Context, req resourc
 		return
 	}
 	client := r.tenant.client
-	if !req.State.Raw.IsNull() || client == nil {
-		return // an update changes only the record; an unconfigured provider is checked at apply
+	if !req.State.Raw.IsNull() {
+		return // an update changes only the record
+	}
+	if client == nil {
+		resp.Diagnostics.AddWarning("The rotation's keys are known only at apply",
+			"The provider's configuration has values known only at apply, so this plan cannot read the tenant or name the key "+
+				"that becomes current. The apply reads the tenant right before the rotate call, checks min_rotation_interval "+
+				"and the keys then, and rotates once.")
+		return
 	}
 	var plan rotationModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)

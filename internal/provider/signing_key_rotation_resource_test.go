@@ -1068,6 +1068,8 @@ provider "auth0keys" {
   client_secret = %q
 }
 `, srv.Domain(), c.ID, c.Secret) + rotation() + revocation(prev.KID)
+	wantPlanSays(t, config, "Warning: The rotation's keys are known only at apply", "so this plan cannot read the tenant or name the key "+
+		"that becomes current. The apply reads the tenant right before the rotate call")
 	wantPlanSays(t, config, "Warning: Tokens signed with this key will stop validating", "Signing key "+prev.KID+" is revoked in a tenant "+
 		"known only at apply (the provider's configuration has values known only then), so this plan cannot show its certificate.")
 	resource.ParallelTest(t, resource.TestCase{
