@@ -33,6 +33,15 @@ test_adopting_a_revoked_key_is_not_a_revocation if {
 	count(all_denies(data.plans.adoption)) == 0
 }
 
+test_adopting_a_key_revoked_an_hour_ago_is_not_a_revocation if {
+	count(all_denies(data.plans.recent_adoption)) == 0
+}
+
+test_a_plan_is_judged_as_of_its_own_time if {
+	later := object.union(data.plans.recent_revocation, {"timestamp": "2200-01-01T00:00:00Z"})
+	count(revocation_age.deny) == 0 with input as later
+}
+
 test_rotate_and_revoke_needs_an_emergency_label if {
 	denies := emergency_rotation.deny with input as data.plans.rotate_and_revoke
 	count(denies) == 1
@@ -54,6 +63,15 @@ test_revocation_without_a_known_fingerprint_is_denied if {
 	count(denies) == 1
 	some msg in denies
 	contains(msg, "does not name the certificate it revokes")
+}
+
+test_a_fingerprint_in_another_form_is_denied if {
+	other_form := json.patch(data.plans.old_revocation, [{
+		"op": "replace",
+		"path": "/resource_changes/0/change/after/fingerprint",
+		"value": "e0a6f5c2",
+	}])
+	count(fingerprint.deny) == 1 with input as other_form
 }
 
 test_real_plans_carry_fingerprints if {

@@ -30,7 +30,9 @@ func TestPolicies(t *testing.T) {
 	}
 	now := time.Now().UTC()
 	keys := emulator.TenantWithHistory() // revoked, previous retired 10 days ago, current, next
-	keys = append(keys, emulator.KeySpec{KID: "retiredHoursAgo", Previous: true, CurrentSince: now.Add(-5 * 24 * time.Hour), CurrentUntil: now.Add(-2 * time.Hour)})
+	keys = append(keys, emulator.KeySpec{KID: "retiredHoursAgo", Previous: true, CurrentSince: now.Add(-5 * 24 * time.Hour), CurrentUntil: now.Add(-2 * time.Hour)},
+		emulator.KeySpec{KID: "revokedHoursAgo", Previous: true, Revoked: true, CurrentSince: now.Add(-6 * 24 * time.Hour),
+			CurrentUntil: now.Add(-3 * time.Hour), RevokedAt: now.Add(-time.Hour)})
 	srv := acctest.StartEmulator(t, emulator.Options{Keys: keys})
 	stored := srv.Keys()
 	revoked, tenDays := stored[0].KID, stored[1].KID
@@ -52,6 +54,7 @@ func TestPolicies(t *testing.T) {
 		{"old_revocation", revocation("old", `"`+tenDays+`"`), nil},
 		{"recent_revocation", revocation("recent", `"retiredHoursAgo"`), nil},
 		{"adoption", revocation("adopted", `"`+revoked+`"`), nil},
+		{"recent_adoption", revocation("adopted", `"revokedHoursAgo"`), nil},
 		{"rotation", "resource \"auth0keys_signing_key_rotation\" \"scheduled\" {}\n", nil},
 		{"policy_recent_revocation", rotationPolicy("1h"), nil},
 		{"policy_old_revocation", rotationPolicy("200h"), nil},
@@ -85,8 +88,8 @@ func TestPolicies(t *testing.T) {
 	if err != nil {
 		t.Fatalf("opa test failed: %v", err)
 	}
-	if !strings.Contains(string(out), "PASS: 16/16") {
-		t.Fatalf("want all 16 policy tests to run and pass")
+	if !strings.Contains(string(out), "PASS: 19/19") {
+		t.Fatalf("want all 19 policy tests to run and pass")
 	}
 	checkPolicySet(t, opa, policies, filepath.Join(data, "plans", "recent_revocation", "data.json"))
 }
