@@ -53,6 +53,7 @@ data "auth0keys_signing_key" "by_kid" {
 				kidOf("next", "nextKey"),
 				kidOf("previous", "newerPrevious"),
 				kidOf("by_kid", "olderPrevious"),
+				statecheck.ExpectKnownValue("data.auth0keys_signing_key.previous", tfjsonpath.New("id"), knownvalue.StringExact("newerPrevious")),
 				statecheck.ExpectKnownValue("data.auth0keys_signing_key.by_kid", tfjsonpath.New("fingerprint"), knownvalue.StringExact(olderPrevious.Fingerprint)),
 				statecheck.ExpectKnownValue("data.auth0keys_signing_key.by_kid", tfjsonpath.New("jwk"), jsonCheck(func(v string) error {
 					var jwk struct{ Kid, Kty, Alg, Use string }
