@@ -42,6 +42,12 @@ test_a_plan_is_judged_as_of_its_own_time if {
 	count(revocation_age.deny) == 0 with input as later
 }
 
+test_a_plan_without_a_readable_time_is_judged_as_of_now if {
+	unreadable := object.union(data.plans.recent_revocation, {"timestamp": "the year 3000"})
+	count(revocation_age.deny) == 1 with input as unreadable
+	count(revocation_age.deny) == 1 with input as object.remove(data.plans.recent_revocation, ["timestamp"])
+}
+
 test_rotate_and_revoke_needs_an_emergency_label if {
 	denies := emergency_rotation.deny with input as data.plans.rotate_and_revoke
 	count(denies) == 1

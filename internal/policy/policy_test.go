@@ -88,8 +88,8 @@ func TestPolicies(t *testing.T) {
 	if err != nil {
 		t.Fatalf("opa test failed: %v", err)
 	}
-	if !strings.Contains(string(out), "PASS: 19/19") {
-		t.Fatalf("want all 19 policy tests to run and pass")
+	if !strings.Contains(string(out), "PASS: 20/20") {
+		t.Fatalf("want all 20 policy tests to run and pass")
 	}
 	checkPolicySet(t, opa, policies, filepath.Join(data, "plans", "recent_revocation", "data.json"))
 }
