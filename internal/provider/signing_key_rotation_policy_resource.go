@@ -221,13 +221,13 @@ func scheduleKnownAtPlan(client *management.Client, plan rotationPolicyModel) di
 		if setting.value.IsUnknown() {
 			diags.AddAttributeError(path.Root(setting.name), setting.name+" is known only at apply",
 				fmt.Sprintf("Which keys the rotation policy rotates and revokes depends on %[1]s, and this configuration sets it "+
-					"from a value Terraform knows only at apply, so this plan could not name them. Set %[1]s from a literal, a "+
+					"from a value known only at apply, so this plan could not name them. Set %[1]s from a literal, a "+
 					"variable or a local value, or first apply only what it comes from (terraform apply -target).", setting.name))
 		}
 	}
 	if client == nil {
 		diags.AddError("The rotation policy needs its tenant at plan",
-			"The provider's configuration has values Terraform knows only at apply, so this plan cannot read the tenant's keys "+
+			"The provider's configuration has values known only at apply, so this plan cannot read the tenant's keys "+
 				"or name the keys the apply would rotate and revoke. Give domain and the credentials as known values, or first "+
 				"apply only what they come from (terraform apply -target).")
 	}

@@ -335,8 +335,8 @@ func TestRotationPolicy_settingsKnownOnlyAtApplyAreRefusedAtPlan(t *testing.T) {
 					"terraform_data.tenant.output\n  client_id     = %q\n  client_secret = %q\n}\n", c.ID, c.Secret) +
 					policy(`rotate_after = "168h"`, `revoke_after = "168h"`)
 			},
-			want: []string{"Error: The rotation policy needs its tenant at plan", "The provider's configuration has values Terraform " +
-				"knows only at apply, so this plan cannot read the tenant's keys", "Give domain and the credentials as known values"},
+			want: []string{"Error: The rotation policy needs its tenant at plan", "The provider's configuration has values known " +
+				"only at apply, so this plan cannot read the tenant's keys", "Give domain and the credentials as known values"},
 		},
 	} {
 		t.Run(name, func(t *testing.T) {
