@@ -43,8 +43,10 @@ type Application struct {
 
 // Auth0's defaults for lifetimes a tenant leaves unset.
 const (
-	defaultIDTokenLifetime = 36000 * time.Second
-	defaultSAMLLifetime    = 3600 * time.Second
+	defaultAccessTokenLifetime       = 86400 * time.Second
+	defaultAccessTokenLifetimeForWeb = 7200 * time.Second
+	defaultIDTokenLifetime           = 36000 * time.Second
+	defaultSAMLLifetime              = 3600 * time.Second
 )
 
 // perPage is the largest page Auth0 serves.
@@ -146,10 +148,9 @@ type TokenLifetime struct {
 
 // LongestTokenLifetime is the longest lifetime of the tokens and
 // assertions the tenant signs with its application signing key: access
-// tokens of APIs that sign with RS256 or PS256, ID tokens of applications
-// whose jwt_configuration.alg is RS256 or absent, and SAML assertions of
-// applications with the SAML add-on. HS256 tokens are signed with a
-// secret, not the signing key, and do not count.
+// tokens of APIs and ID tokens of applications that do not sign with
+// HS256, and SAML assertions of applications with the SAML add-on. A
+// lifetime left unset counts as Auth0's default.
 func LongestTokenLifetime(apis []API, apps []Application) TokenLifetime {
 	var longest TokenLifetime
 	consider := func(seconds int, byDefault time.Duration, source string) {
@@ -162,13 +163,14 @@ func LongestTokenLifetime(apis []API, apps []Application) TokenLifetime {
 		}
 	}
 	for _, a := range apis {
-		if a.SigningAlg == "RS256" || a.SigningAlg == "PS256" {
-			consider(a.TokenLifetime, 0, fmt.Sprintf("the access tokens of API %q (%s)", a.Name, a.Identifier))
-			consider(a.TokenLifetimeForWeb, 0, fmt.Sprintf("the access tokens for the web of API %q (%s)", a.Name, a.Identifier))
+		if signedWithTheSigningKey(a.SigningAlg) {
+			consider(a.TokenLifetime, defaultAccessTokenLifetime, fmt.Sprintf("the access tokens of API %q (%s)", a.Name, a.Identifier))
+			consider(a.TokenLifetimeForWeb, defaultAccessTokenLifetimeForWeb,
+				fmt.Sprintf("the access tokens for the web of API %q (%s)", a.Name, a.Identifier))
 		}
 	}
 	for _, app := range apps {
-		if jwt := app.JWTConfiguration; jwt == nil || jwt.Alg == "" || jwt.Alg == "RS256" {
+		if jwt := app.JWTConfiguration; jwt == nil || signedWithTheSigningKey(jwt.Alg) {
 			seconds := 0
 			if jwt != nil {
 				seconds = jwt.LifetimeInSeconds
@@ -180,4 +182,12 @@ func LongestTokenLifetime(apis []API, apps []Application) TokenLifetime {
 		}
 	}
 	return longest
+}
+
+// signedWithTheSigningKey reports whether tokens of the algorithm alg are
+// signed with the tenant's application signing key: those of every
+// algorithm Auth0 offers but HS256, which signs with a secret. An alg left
+// out is Auth0's default, RS256.
+func signedWithTheSigningKey(alg string) bool {
+	return alg != "HS256"
 }
