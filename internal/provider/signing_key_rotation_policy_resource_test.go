@@ -330,10 +330,7 @@ func TestRotationPolicy_settingsKnownOnlyAtApplyAreRefusedAtPlan(t *testing.T) {
 		},
 		"the provider's configuration": {
 			config: func(srv *emulator.Server) string {
-				c := emulator.DefaultClient()
-				return knownOnlyAtApply("tenant", srv.Domain()) + fmt.Sprintf("provider \"auth0keys\" {\n  domain        = "+
-					"terraform_data.tenant.output\n  client_id     = %q\n  client_secret = %q\n}\n", c.ID, c.Secret) +
-					policy(`rotate_after = "168h"`, `revoke_after = "168h"`)
+				return providerKnownOnlyAtApply(srv) + policy(`rotate_after = "168h"`, `revoke_after = "168h"`)
 			},
 			want: []string{"Error: The rotation policy needs its tenant at plan", "The provider's configuration has values known " +
 				"only at apply, so this plan cannot read the tenant's keys", "Give domain and the credentials as known values"},

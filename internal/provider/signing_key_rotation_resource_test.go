@@ -514,6 +514,14 @@ func knownOnlyAtApply(name, value string) string {
 	return fmt.Sprintf("resource \"terraform_data\" %q {\n  input = %q\n}\n\n", name, value)
 }
 
+// providerKnownOnlyAtApply configures the provider for srv's tenant with
+// a domain known only at apply.
+func providerKnownOnlyAtApply(srv *emulator.Server) string {
+	c := emulator.DefaultClient()
+	return knownOnlyAtApply("tenant", srv.Domain()) + fmt.Sprintf("provider \"auth0keys\" {\n  domain        = terraform_data.tenant.output\n"+
+		"  client_id     = %q\n  client_secret = %q\n}\n", c.ID, c.Secret)
+}
+
 // outputOf reads an output of the configuration's state.
 func outputOf(t *testing.T, cli devenv.CLI, name string) string {
 	t.Helper()
@@ -1056,18 +1064,7 @@ func TestLifecycle_providerKnownOnlyAtApply(t *testing.T) {
 	srv := startTenantWithHistory(t)
 	current := keyIn(t, srv, currentKey)
 	prev := keyIn(t, srv, previousKey)
-	c := emulator.DefaultClient()
-	config := fmt.Sprintf(`
-resource "terraform_data" "tenant" {
-  input = %q
-}
-
-provider "auth0keys" {
-  domain        = terraform_data.tenant.output
-  client_id     = %q
-  client_secret = %q
-}
-`, srv.Domain(), c.ID, c.Secret) + rotation() + revocation(prev.KID)
+	config := providerKnownOnlyAtApply(srv) + rotation() + revocation(prev.KID)
 	wantPlanSays(t, config, "Warning: The rotation's keys are known only at apply", "so this plan cannot read the tenant or name the key "+
 		"that becomes current. The apply reads the tenant right before the rotate call")
 	wantPlanSays(t, config, "Warning: Tokens signed with this key will stop validating", "Signing key "+prev.KID+" is revoked in a tenant "+
