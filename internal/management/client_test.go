@@ -239,6 +239,7 @@ func TestOutcomeUnknown(t *testing.T) {
 		{"504 after processing", emulator.Fault{Op: emulator.OpRotate, Status: http.StatusGatewayTimeout, AfterProcessing: true}, true, true},
 		{"dropped after processing", emulator.Fault{Op: emulator.OpRotate, Drop: true, AfterProcessing: true}, true, true},
 		{"unreadable 201", emulator.Fault{Op: emulator.OpRotate, Unreadable: true, AfterProcessing: true}, true, true},
+		{"201 over the size cap", emulator.Fault{Op: emulator.OpRotate, Oversize: true, AfterProcessing: true}, true, true},
 		{"503 before processing", emulator.Fault{Op: emulator.OpRotate, Status: http.StatusServiceUnavailable}, true, false},
 		{"dropped before processing", emulator.Fault{Op: emulator.OpRotate, Drop: true}, true, false},
 		{"429 until the retries run out", emulator.Fault{Op: emulator.OpRotate, Status: http.StatusTooManyRequests, Times: 5}, false, false},
@@ -282,6 +283,9 @@ func TestRetriedRevocationOutcome(t *testing.T) {
 		calls   int
 	}{
 		{"refused after a lost answer", []emulator.Fault{lost, {Op: emulator.OpRevoke, Status: http.StatusBadRequest, Message: "The key is already revoked."}},
+			true, "answered 400 (The key is already revoked.); an earlier attempt got no usable answer, so it may have been carried out", 2},
+		{"refused after a 500", []emulator.Fault{{Op: emulator.OpRevoke, Status: http.StatusInternalServerError, AfterProcessing: true},
+			{Op: emulator.OpRevoke, Status: http.StatusBadRequest, Message: "The key is already revoked."}},
 			true, "answered 400 (The key is already revoked.); an earlier attempt got no usable answer, so it may have been carried out", 2},
 		{"rate limited after a lost answer", []emulator.Fault{lost, {Op: emulator.OpRevoke, Status: http.StatusTooManyRequests, ResetIn: time.Hour}},
 			true, "; an earlier attempt got no usable answer, so it may have been carried out", 2},
@@ -440,6 +444,20 @@ func TestGetRetriedAfter503(t *testing.T) {
 		t.Fatalf("got %d keys, want 2", len(keys))
 	}
 	wantCounts(t, srv, map[emulator.Operation]int{emulator.OpList: 3})
+}
+
+// TestReadRefusedAfterA503 reads a kid the tenant does not know, with a
+// 503 first: a read changes nothing, so the 404 that follows is the whole
+// answer, not a write whose outcome is unknown.
+func TestReadRefusedAfterA503(t *testing.T) {
+	t.Parallel()
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	srv.InjectFault(emulator.Fault{Op: emulator.OpGet, Status: http.StatusServiceUnavailable})
+	_, err := newClient(t, srv).GetSigningKey(context.Background(), "unknown-kid")
+	if !management.IsNotFound(err) || management.OutcomeUnknown(err) || strings.Contains(err.Error(), "earlier attempt") {
+		t.Fatalf("got %v (outcome unknown: %v), want the tenant's 404 alone", err, management.OutcomeUnknown(err))
+	}
+	wantCounts(t, srv, map[emulator.Operation]int{emulator.OpGet: 2})
 }
 
 // TestGetNotRetriedAfter501 answers a read 501 Not Implemented once: a

@@ -112,3 +112,69 @@ func TestReadPacerLeavesRoomForReadsInFlight(t *testing.T) {
 		t.Fatalf("remaining %d with %d reads in flight; want 0 and 3: a full bucket of 3 less the 2 unanswered, less this one", p.remaining, p.inFlight)
 	}
 }
+
+// roundTripper answers every request with the answer it makes.
+type roundTripper func(*http.Request) *http.Response
+
+func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r), nil }
+
+// TestPacedReadsHoldOnlyTheTenantsAPIReads sends requests through a
+// pacer whose bucket is empty for an hour, with a context already
+// cancelled: a request the pacer holds back fails, one it lets through is
+// answered. Only the Management API's reads of the tenant wait; writes, the
+// token endpoint and other hosts never do.
+func TestPacedReadsHoldOnlyTheTenantsAPIReads(t *testing.T) {
+	t.Parallel()
+	const host = "tenant.example.com"
+	later := time.Now().Add(time.Hour)
+	tests := []struct {
+		method, url string
+		held        bool
+	}{
+		{http.MethodGet, "https://" + host + "/api/v2/keys/signing", true},
+		{http.MethodPut, "https://" + host + "/api/v2/keys/signing/k1/revoke", false},
+		{http.MethodPost, "https://" + host + "/api/v2/keys/signing/rotate", false},
+		{http.MethodPost, "https://" + host + "/oauth/token", false},
+		{http.MethodGet, "https://gateway.example.com/api/v2/jwks.json", false}, // the tenant's API path, on another host
+	}
+	for _, tc := range tests {
+		p := &readPacer{}
+		p.observe(answer(200, 10, 0, later))
+		paced := pacedReads{host: host, pacer: p, next: roundTripper(func(*http.Request) *http.Response { return answer(200, 10, 0, later) })}
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		req, err := http.NewRequestWithContext(ctx, tc.method, tc.url, http.NoBody)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := paced.RoundTrip(req); (err != nil) != tc.held {
+			t.Errorf("%s %s: held back %v (%v), want %v", tc.method, tc.url, err != nil, err, tc.held)
+		}
+	}
+}
+
+// TestPacedReadsLearnOnlyFromTheTenantsAPI checks that the token endpoint's
+// and other hosts' rate limits, which are buckets of their own, do not
+// hold back the tenant's Management API reads.
+func TestPacedReadsLearnOnlyFromTheTenantsAPI(t *testing.T) {
+	t.Parallel()
+	const host = "tenant.example.com"
+	later := time.Now().Add(time.Hour)
+	for method, url := range map[string]string{
+		http.MethodPost: "https://" + host + "/oauth/token",
+		http.MethodGet:  "https://gateway.example.com/api/v2/jwks.json", // the tenant's API path, on another host
+	} {
+		p := &readPacer{}
+		paced := pacedReads{host: host, pacer: p, next: roundTripper(func(*http.Request) *http.Response { return answer(200, 10, 0, later) })}
+		req, err := http.NewRequestWithContext(context.Background(), method, url, http.NoBody)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := paced.RoundTrip(req); err != nil {
+			t.Fatal(err)
+		}
+		if p.known {
+			t.Errorf("an empty bucket reported at %s would hold back the tenant's API reads", url)
+		}
+	}
+}

@@ -38,6 +38,33 @@ func TestRateLimitReset(t *testing.T) {
 	}
 }
 
+func TestRateLimitWait(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	resetAt := func(d time.Duration) http.Header {
+		return http.Header{"X-Ratelimit-Reset": {strconv.FormatInt(now.Add(d).Unix(), 10)}}
+	}
+	tests := []struct {
+		name     string
+		header   http.Header
+		min, max time.Duration
+		ok       bool
+	}{
+		{"a reset ahead: just after it", resetAt(5 * time.Second), 5050 * time.Millisecond, 5150 * time.Millisecond, true},
+		{"a reset already past: a moment, never less", resetAt(-10 * time.Second), 50 * time.Millisecond, 150 * time.Millisecond, true},
+		{"no reset", http.Header{}, 0, 0, false},
+	}
+	for _, tc := range tests {
+		for range 20 { // the jitter differs each time
+			wait, ok := rateLimitWait(tc.header, now)
+			if ok != tc.ok || wait < tc.min || wait > tc.max {
+				t.Errorf("%s: waited %s (%v), want %s to %s (%v)", tc.name, wait, ok, tc.min, tc.max, tc.ok)
+				break
+			}
+		}
+	}
+}
+
 func TestBackoff(t *testing.T) {
 	t.Parallel()
 	for attempt := range 20 {
@@ -46,6 +73,14 @@ func TestBackoff(t *testing.T) {
 		if wait < ceiling/2 || wait > ceiling {
 			t.Errorf("attempt %d: waited %s, want between %s and %s", attempt, wait, ceiling/2, ceiling)
 		}
+	}
+	// Parallel readers retrying at once spread out: the waits differ.
+	waits := map[time.Duration]bool{}
+	for range 20 {
+		waits[backoff(100*time.Millisecond, 2*time.Second, 3, nil)] = true
+	}
+	if len(waits) < 2 {
+		t.Errorf("20 backoffs of the same attempt all waited %v: no jitter", waits)
 	}
 	limited := &http.Response{StatusCode: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {"3600"}}}
 	if wait := backoff(100*time.Millisecond, 2*time.Second, 0, limited); wait != 2*time.Second {
