@@ -2,6 +2,7 @@ package management_test
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net"
@@ -12,6 +13,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/acctest"
 	"github.com/auth0keys/terraform-provider-auth0keys/internal/emulator"
@@ -56,6 +59,69 @@ func TestNewSendsNothing(t *testing.T) {
 	newClient(t, srv)
 	if n := len(srv.Requests()); n != 0 {
 		t.Fatalf("creating a client sent %d requests, want none", n)
+	}
+}
+
+// TestNewRefusesABadConfig checks the settings New refuses before anything
+// could be sent.
+func TestNewRefusesABadConfig(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		change func(*management.Config)
+		want   string
+	}{
+		"negative retries":                {func(c *management.Config) { c.MaxRetries = -1 }, "max_retries must not be negative"},
+		"a CA file without a certificate": {func(c *management.Config) { c.ExtraRootCAs = []byte("not a certificate") }, management.ErrNoCACertificate.Error()},
+		"no credentials":                  {func(c *management.Config) { c.ClientSecret = "" }, "no credentials: set api_token, or client_id with client_secret or client_assertion_private_key"},
+		"a URL as domain":                 {func(c *management.Config) { c.Domain = "https://tenant.example.com" }, "give the tenant's host name only, such as tenant.example.com, not the URL \"https://tenant.example.com\""},
+	}
+	for name, tc := range tests {
+		cfg := management.Config{Domain: "tenant.example.com", ClientID: "id", ClientSecret: "secret"}
+		tc.change(&cfg)
+		if _, err := management.New(cfg); err == nil || err.Error() != tc.want {
+			t.Errorf("%s: got %v, want %s", name, err, tc.want)
+		}
+	}
+}
+
+// TestTokenRenewedBeforeItExpires gets tokens that expire five seconds
+// after they are issued: each call fetches a new one rather than send one
+// about to expire and have the tenant refuse it.
+func TestTokenRenewedBeforeItExpires(t *testing.T) {
+	t.Parallel()
+	srv := acctest.StartEmulator(t, emulator.Options{TokenTTL: 5 * time.Second})
+	client := newClient(t, srv)
+	for range 2 {
+		if _, err := client.ReadSigningKeys(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wantCounts(t, srv, map[emulator.Operation]int{emulator.OpToken: 2, emulator.OpList: 2})
+}
+
+// TestSharedListsAreCopies changes the list one reader got: another reader
+// of the same request keeps the tenant's answer.
+func TestSharedListsAreCopies(t *testing.T) {
+	t.Parallel()
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	client := newClient(t, srv)
+	management.SetListGatherWindow(client, 500*time.Millisecond)
+	lists := make([][]management.SigningKey, 2)
+	var g errgroup.Group
+	for i := range lists {
+		g.Go(func() (err error) {
+			lists[i], err = client.ListSigningKeys(context.Background())
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	wantCounts(t, srv, map[emulator.Operation]int{emulator.OpList: 1})
+	kid := lists[1][0].KID
+	lists[0][0].KID = "changed-by-the-first-reader"
+	if lists[1][0].KID != kid {
+		t.Fatalf("one reader's change reached the other's list: %s", lists[1][0].KID)
 	}
 }
 
@@ -1006,6 +1072,12 @@ func TestGrantedScopes(t *testing.T) {
 	}
 	if _, ok, err := newClient(t, srv, func(c *management.Config) { c.APIToken = "an-opaque-token" }).GrantedScopes(context.Background()); ok || err != nil {
 		t.Fatalf("an opaque token has no readable scopes: %v %v", ok, err)
+	}
+	// A JWT (its signature is not checked) without a scope claim.
+	enc := base64.RawURLEncoding.EncodeToString
+	noScope := enc([]byte(`{"alg":"RS256","typ":"JWT"}`)) + "." + enc([]byte(`{"sub":"someone","aud":"`+srv.Audience()+`"}`)) + "." + enc([]byte("signature"))
+	if _, ok, err := newClient(t, srv, func(c *management.Config) { c.APIToken = noScope }).GrantedScopes(context.Background()); ok || err != nil {
+		t.Fatalf("a token without a scope claim has no readable scopes: %v %v", ok, err)
 	}
 }
 

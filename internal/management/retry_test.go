@@ -3,6 +3,7 @@ package management
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -98,6 +99,11 @@ func TestMissingScopesOfAnAPIError(t *testing.T) {
 	e = &APIError{Message: "Insufficient scope; expected create:signing_keys and update:signing_keys.", RequiredScopes: []string{"x:y"}}
 	if got := e.missingScopes(); len(got) != 2 || got[0] != "create:signing_keys" || got[1] != "update:signing_keys" {
 		t.Fatalf("missingScopes of a list in words: %v", got)
+	}
+	// The error names the scopes Auth0 says it expected.
+	e = &APIError{StatusCode: 403, Operation: "rotate", Message: "Insufficient scope, expected all of: create:signing_keys", RequiredScopes: []string{"x:y"}}
+	if got := e.Error(); !strings.Contains(got, "lacks the scope create:signing_keys (403") {
+		t.Fatalf("a 403 names the wrong scopes: %s", got)
 	}
 	e = &APIError{Message: "Forbidden", RequiredScopes: []string{"read:signing_keys"}}
 	if got := e.missingScopes(); len(got) != 1 || got[0] != "read:signing_keys" {
