@@ -288,9 +288,10 @@ func (c *Client) sendError(ctx context.Context, req call, err error, sent bool) 
 }
 
 // attemptLog is what a call's attempts leave open. sent is whether the
-// current attempt was written to the connection (the retry hook clears it
-// before each attempt); uncertain, whether an attempt was written and got
-// a 5xx or no answer, so the tenant may have carried it out.
+// current attempt was written to the connection and has no answer yet (it
+// is cleared before each attempt and when an answer arrives); uncertain,
+// whether an attempt was written and got a 5xx or no answer, so the tenant
+// may have carried it out.
 type attemptLog struct {
 	sent, uncertain atomic.Bool
 }
@@ -334,7 +335,9 @@ func markUnsent(r *http.Request) {
 }
 
 // noteUncertainAttempt records an attempt the tenant may have carried out:
-// one written that got no answer, or a 5xx.
+// one written that got no answer, or a 5xx. An attempt that got an answer
+// is no longer in flight: a call stopped while it waits to try again was
+// not lost in flight.
 func noteUncertainAttempt(ctx context.Context, resp *http.Response, err error) {
 	attempts, ok := ctx.Value(attemptLogKey{}).(*attemptLog)
 	if !ok {
@@ -343,6 +346,9 @@ func noteUncertainAttempt(ctx context.Context, resp *http.Response, err error) {
 	noAnswer := err != nil && resp == nil && attempts.sent.Load() // a refused redirect did answer
 	if noAnswer || (resp != nil && resp.StatusCode >= 500) {
 		attempts.uncertain.Store(true)
+	}
+	if resp != nil {
+		attempts.sent.Store(false)
 	}
 }
 

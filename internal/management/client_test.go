@@ -580,6 +580,31 @@ func TestRateLimitHonoursRetryAfterAndCancellation(t *testing.T) {
 	wantCounts(t, srv, map[emulator.Operation]int{emulator.OpList: 1})
 }
 
+// TestRotateCancelledWhileWaitingOutA429 cancels a rotate call while it
+// waits for the rate limit to reset: the tenant refused the only attempt
+// sent, so the call's outcome is known, and nothing was rotated.
+func TestRotateCancelledWhileWaitingOutA429(t *testing.T) {
+	t.Parallel()
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	srv.InjectFault(emulator.Fault{Op: emulator.OpRotate, Status: http.StatusTooManyRequests, ResetIn: 20 * time.Second})
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		for srv.Count(emulator.OpRotate) == 0 {
+			time.Sleep(10 * time.Millisecond)
+		}
+		time.Sleep(50 * time.Millisecond)
+		cancel()
+	}()
+	_, err := newClient(t, srv).RotateSigningKey(ctx, nil)
+	if !errors.Is(err, context.Canceled) || management.OutcomeUnknown(err) {
+		t.Fatalf("got %v (outcome unknown: %v), want the cancellation, with the outcome known", err, management.OutcomeUnknown(err))
+	}
+	if n := srv.Rotations(); n != 0 {
+		t.Fatalf("the tenant rotated %d times", n)
+	}
+	wantCounts(t, srv, map[emulator.Operation]int{emulator.OpRotate: 1})
+}
+
 func TestRotateNotRetriedAfter500(t *testing.T) {
 	t.Parallel()
 	srv := acctest.StartEmulator(t, emulator.Options{})
