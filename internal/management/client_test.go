@@ -1031,6 +1031,15 @@ func TestExpiredTokenIsRenewedOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantCounts(t, srv, map[emulator.Operation]int{emulator.OpToken: 2, emulator.OpList: 2})
+	// A new token refused as expired too (a clock far off) is not renewed
+	// again: the call fails, saying so.
+	srv = acctest.StartEmulator(t, emulator.Options{})
+	srv.InjectFault(emulator.Fault{Op: emulator.OpList, Status: http.StatusUnauthorized, Message: emulator.ExpiredTokenMessage, Times: 3})
+	_, err := newClient(t, srv).ListSigningKeys(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "also after a new token was fetched; check this machine's clock") {
+		t.Fatalf("got %v, want the expired token's error after one renewal", err)
+	}
+	wantCounts(t, srv, map[emulator.Operation]int{emulator.OpToken: 2, emulator.OpList: 2})
 }
 
 func TestCachedTokenRefusedIsRenewedOnce(t *testing.T) {
