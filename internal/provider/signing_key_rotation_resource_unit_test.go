@@ -129,6 +129,12 @@ func TestMovesFrom(t *testing.T) {
 	if m.moves().from(management.KeyRoles{Current: &management.SigningKey{KID: "x"}, Next: &management.SigningKey{KID: "b"}}) {
 		t.Error("a tenant whose current key is another passes the comparison")
 	}
+	if m.moves().from(management.KeyRoles{Current: &management.SigningKey{KID: "a"}, Next: &management.SigningKey{KID: "x"}}) {
+		t.Error("a tenant whose next key is another passes the comparison: the rotation would make current a key the plan did not name")
+	}
+	if m.moves().from(management.KeyRoles{Current: &management.SigningKey{KID: "a"}}) {
+		t.Error("a tenant that lists no next key passes the comparison")
+	}
 	if m.moves().from(management.KeyRoles{Next: &management.SigningKey{KID: "b"}}) {
 		t.Error("a tenant that lists no current key passes the comparison")
 	}
