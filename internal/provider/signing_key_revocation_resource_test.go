@@ -480,7 +480,7 @@ func TestRevocation_importBlock(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: acctest.ProviderBlock(srv) + revocation(revoked.KID) + "import {\n  to = " + revocationName + "\n  id = \"" + revoked.KID + "\"\n}\n",
+			Config: acctest.ProviderBlock(srv) + revocation(revoked.KID) + importBlock(revocationName, revoked.KID),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(revocationName, plancheck.ResourceActionNoop),
 			}},

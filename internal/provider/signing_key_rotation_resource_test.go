@@ -34,6 +34,11 @@ func rotation(extra ...string) string {
 	return "resource \"auth0keys_signing_key_rotation\" \"this\" {\n" + body + "}\n"
 }
 
+// importBlock imports the resource at address to by id.
+func importBlock(to, id string) string {
+	return fmt.Sprintf("import {\n  to = %s\n  id = %q\n}\n", to, id)
+}
+
 // keysChangedSincePlan is the error of an apply whose check right before
 // the rotate call found that the tenant, planned to rotate from current
 // to next, has rotated to next since; notSent says what was not sent.
@@ -180,9 +185,6 @@ func TestRotation_planWarningsNameTheKeys(t *testing.T) {
 // at plan, naming the problem, and no key is listed, rotated or revoked.
 func TestRotation_refusedAtPlanWithNothingSent(t *testing.T) {
 	parallelAcceptanceTest(t)
-	importBlock := func(to, id string) string {
-		return fmt.Sprintf("import {\n  to = %s\n  id = %q\n}\n", to, id)
-	}
 	tests := map[string]struct {
 		keys   []emulator.KeySpec
 		config string
@@ -766,7 +768,7 @@ func TestRotation_import(t *testing.T) {
 		t.Fatal(err)
 	}
 	config := acctest.ProviderBlock(srv) + rotation(`triggers = { reason = "incident" }`) +
-		fmt.Sprintf("import {\n  to = %s\n  id = %q\n}\n", rotationName, next.KID)
+		importBlock(rotationName, next.KID)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
@@ -796,6 +798,45 @@ func TestRotation_import(t *testing.T) {
 			},
 		},
 	})
+}
+
+// TestRotation_triggersAfterAnImportRotate imports a rotation without
+// triggers and applies it once (a new min_rotation_interval): triggers
+// added afterwards are new, and rotate the tenant, as on any rotation.
+func TestRotation_triggersAfterAnImportRotate(t *testing.T) {
+	srv := startTenant(t, emulator.Options{})
+	_, next := currentAndNext(t, srv)
+	queued, err := srv.Rotate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	noWait := `min_rotation_interval = "0s"`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: acctest.ProviderBlock(srv) + rotation(noWait) +
+					importBlock(rotationName, next.KID),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(rotationName, plancheck.ResourceActionUpdate),
+				}},
+			},
+			{
+				Config: acctest.ProviderBlock(srv) + rotation(noWait, `triggers = { reason = "incident" }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(rotationName, plancheck.ResourceActionReplace),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(rotationName, tfjsonpath.New("id"), knownvalue.StringExact(queued.KID)),
+					statecheck.ExpectKnownValue(rotationName, tfjsonpath.New("current_kid"), knownvalue.StringExact(queued.KID)),
+					statecheck.ExpectKnownValue(rotationName, tfjsonpath.New("previous_kid"), knownvalue.StringExact(next.KID)),
+				},
+			},
+		},
+	})
+	if n := srv.Count(emulator.OpRotate); n != 1 || srv.Rotations() != 2 {
+		t.Fatalf("%d rotate calls, and %d rotations in all; want the one the triggers asked for, after the one imported", n, srv.Rotations())
+	}
 }
 
 func TestRotation_importRefused(t *testing.T) {
