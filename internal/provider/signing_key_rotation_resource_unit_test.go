@@ -25,6 +25,7 @@ func TestCheckRotationInterval(t *testing.T) {
 		{"current for exactly the interval", current("2026-11-26T11:00:00.000Z"), "1h", false},
 		{"current for a second less than the interval", current("2026-11-26T11:00:01.000Z"), "1h", true},
 		{"the interval turned off", current("2026-11-26T11:59:59.000Z"), "0s", false},
+		{"the interval turned off, the tenant's clock ahead of this one", current("2026-11-26T12:00:30.000Z"), "0s", false},
 		{"no current_since", current(""), "1h", false},
 		{"an unreadable current_since", current("yesterday"), "1h", false},
 		{"no current key", management.KeyRoles{}, "1h", false},
