@@ -229,17 +229,10 @@ func (r *signingKeyRotationResource) Create(ctx context.Context, req resource.Cr
 	}
 	ctx, cancel := bounded(ctx, plan.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
 	defer cancel()
-	nextKID, ok := rotateAsPlanned(ctx, client, "create", rotationUnsettled, &resp.Diagnostics, func(roles management.KeyRoles) (plannedMoves, diag.Diagnostics) {
-		var diags diag.Diagnostics
-		if plan.CurrentKID.IsUnknown() {
-			// Planned before the provider could be configured. Terraform
-			// plans again at apply, configured, and fills the kids in; a
-			// create that gets them unknown learns the moves here, and
-			// checks what no plan could.
-			diags.Append(plan.expectMoves(client.Domain(), roles)...)
-			diags.Append(checkRotationInterval(client.Domain(), roles, plan.MinRotationInterval.ValueString(), time.Now())...)
-		}
-		return plan.moves(), diags
+	// The apply's own plan, made with the provider configured, named the
+	// keys even when the saved plan could not.
+	nextKID, ok := rotateAsPlanned(ctx, client, "create", rotationUnsettled, &resp.Diagnostics, func(management.KeyRoles) (plannedMoves, diag.Diagnostics) {
+		return plan.moves(), nil
 	})
 	if !ok {
 		return
