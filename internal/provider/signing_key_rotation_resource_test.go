@@ -34,7 +34,8 @@ func rotation(extra ...string) string {
 	return "resource \"auth0keys_signing_key_rotation\" \"this\" {\n" + body + "}\n"
 }
 
-// importBlock imports the resource at address to by id.
+// importBlock is an import block that imports id into the resource at
+// address to.
 func importBlock(to, id string) string {
 	return fmt.Sprintf("import {\n  to = %s\n  id = %q\n}\n", to, id)
 }
