@@ -196,13 +196,17 @@ func checkRotationInterval(domain string, roles management.KeyRoles, interval st
 		return diags
 	}
 	kid := roles.Current.KID
+	when := now.Sub(since).Round(time.Second).String() + " ago, less than"
+	if since.After(now) {
+		when = "a time this machine's clock (" + since.Sub(now).Round(time.Second).String() + " behind the tenant's) has not reached yet, so within"
+	}
 	diags.AddAttributeError(path.Root("min_rotation_interval"), "The tenant rotated too recently",
-		fmt.Sprintf("The current signing key %s of Auth0 tenant %s became current at %s, %s ago, less than min_rotation_interval %s. "+
+		fmt.Sprintf("The current signing key %s of Auth0 tenant %s became current at %s, %s min_rotation_interval %s. "+
 			"A rotation happened already: in the dashboard, by another configuration, or by an apply whose answer was lost or whose "+
 			"process was stopped before it was recorded. If that is the rotation this resource stands for, adopt it instead of "+
 			"rotating again: import it by kid (an import block with id = %q, or terraform import ADDRESS %s). "+
 			"To rotate once more anyway, set min_rotation_interval = \"0s\".",
-			kid, domain, since.UTC().Format(time.RFC3339), now.Sub(since).Round(time.Second), interval, kid, kid))
+			kid, domain, since.UTC().Format(time.RFC3339), when, interval, kid, kid))
 	return diags
 }
 

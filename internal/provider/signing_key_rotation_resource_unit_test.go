@@ -41,6 +41,11 @@ func TestCheckRotationInterval(t *testing.T) {
 		!strings.Contains(detail, `an import block with id = "cur"`) {
 		t.Errorf("detail: %s", detail)
 	}
+	diags = checkRotationInterval("t.auth0.com", current("2026-11-26T12:00:30.000Z"), "1h", testNow)
+	if detail := diags.Errors()[0].Detail(); !strings.Contains(detail, "became current at 2026-11-26T12:00:30Z, a time this machine's clock "+
+		"(30s behind the tenant's) has not reached yet, so within min_rotation_interval 1h.") {
+		t.Errorf("detail, with the tenant's clock ahead: %s", detail)
+	}
 }
 
 func TestDescribeMoves(t *testing.T) {
