@@ -118,6 +118,15 @@ type roundTripper func(*http.Request) *http.Response
 
 func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r), nil }
 
+// pacedTenant is the tenant whose reads the pacing tests pace.
+const pacedTenant = "tenant.example.com"
+
+// pacedBy sends requests through p to hosts that answer every one that
+// their bucket is empty until later.
+func pacedBy(p *readPacer, later time.Time) pacedReads {
+	return pacedReads{host: pacedTenant, pacer: p, next: roundTripper(func(*http.Request) *http.Response { return answer(200, 10, 0, later) })}
+}
+
 // TestPacedReadsHoldOnlyTheTenantsAPIReads sends requests through a
 // pacer whose bucket is empty for an hour, with a context already
 // cancelled: a request the pacer holds back fails, one it lets through is
@@ -125,22 +134,21 @@ func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { retur
 // token endpoint and other hosts never do.
 func TestPacedReadsHoldOnlyTheTenantsAPIReads(t *testing.T) {
 	t.Parallel()
-	const host = "tenant.example.com"
 	later := time.Now().Add(time.Hour)
 	tests := []struct {
 		method, url string
 		held        bool
 	}{
-		{http.MethodGet, "https://" + host + "/api/v2/keys/signing", true},
-		{http.MethodPut, "https://" + host + "/api/v2/keys/signing/k1/revoke", false},
-		{http.MethodPost, "https://" + host + "/api/v2/keys/signing/rotate", false},
-		{http.MethodPost, "https://" + host + "/oauth/token", false},
+		{http.MethodGet, "https://" + pacedTenant + "/api/v2/keys/signing", true},
+		{http.MethodPut, "https://" + pacedTenant + "/api/v2/keys/signing/k1/revoke", false},
+		{http.MethodPost, "https://" + pacedTenant + "/api/v2/keys/signing/rotate", false},
+		{http.MethodPost, "https://" + pacedTenant + "/oauth/token", false},
 		{http.MethodGet, "https://gateway.example.com/api/v2/jwks.json", false}, // the tenant's API path, on another host
 	}
 	for _, tc := range tests {
 		p := &readPacer{}
 		p.observe(answer(200, 10, 0, later))
-		paced := pacedReads{host: host, pacer: p, next: roundTripper(func(*http.Request) *http.Response { return answer(200, 10, 0, later) })}
+		paced := pacedBy(p, later)
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
 		req, err := http.NewRequestWithContext(ctx, tc.method, tc.url, http.NoBody)
@@ -158,14 +166,13 @@ func TestPacedReadsHoldOnlyTheTenantsAPIReads(t *testing.T) {
 // hold back the tenant's Management API reads.
 func TestPacedReadsLearnOnlyFromTheTenantsAPI(t *testing.T) {
 	t.Parallel()
-	const host = "tenant.example.com"
 	later := time.Now().Add(time.Hour)
 	for method, url := range map[string]string{
-		http.MethodPost: "https://" + host + "/oauth/token",
+		http.MethodPost: "https://" + pacedTenant + "/oauth/token",
 		http.MethodGet:  "https://gateway.example.com/api/v2/jwks.json", // the tenant's API path, on another host
 	} {
 		p := &readPacer{}
-		paced := pacedReads{host: host, pacer: p, next: roundTripper(func(*http.Request) *http.Response { return answer(200, 10, 0, later) })}
+		paced := pacedBy(p, later)
 		req, err := http.NewRequestWithContext(context.Background(), method, url, http.NoBody)
 		if err != nil {
 			t.Fatal(err)
