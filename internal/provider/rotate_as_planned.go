@@ -30,7 +30,7 @@ func settlingContext(ctx context.Context) (context.Context, context.CancelFunc) 
 type unsettledAdvice struct {
 	// unknown follows "Auth0 may have rotated: kid may be current now."
 	unknown func(kid string) string
-	// moved follows "Nothing is recorded:".
+	// moved follows "No rotation is recorded:".
 	moved string
 }
 
@@ -184,7 +184,7 @@ func reconcile(ctx context.Context, client *management.Client, moves plannedMove
 	default:
 		diags.AddError("The tenant's signing keys moved otherwise than planned",
 			fmt.Sprintf("The rotate call got no usable answer (%s). The plan made %s current; the tenant now has current key %s "+
-				"and next key %s, so something else rotated it too. Nothing is recorded: %s",
+				"and next key %s, so something else rotated it too. No rotation is recorded: %s",
 				sendErr, moves.current, roleKID(roles.Current), roleKID(roles.Next), unsettled.moved))
 	}
 	return "", false

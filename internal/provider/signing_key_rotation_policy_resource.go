@@ -591,7 +591,8 @@ func (r *signingKeyRotationPolicyResource) Delete(_ context.Context, _ resource.
 }
 
 // carryOut does the planned acts: the rotation first, exactly once, then
-// the revocations, each checked again against a fresh read. It leaves in
+// the revocations, each checked again against a fresh read; when the
+// rotation does not happen, it stops there (keepUnrotated). It leaves in
 // plan what really happened, so that the state the apply keeps, even
 // after an error, makes the next plan propose only what is still due.
 // timeout names the operation's timeout, for the advice errors give.
@@ -609,14 +610,14 @@ func (r *signingKeyRotationPolicyResource) carryOut(ctx context.Context, plan *r
 		urls, _ := plan.jwksURLs() // known: the apply's final plan checked them
 		diags.Append(checkJWKSURLs(ctx, client, urls, becomes.KID, timeout)...)
 		if diags.HasError() {
-			r.keepUnrotated(plan, diags)
+			r.keepUnrotated(ctx, client, plan, sched, diags)
 			return
 		}
 		nextKID, ok := rotateAsPlanned(ctx, client, timeout, policyUnsettled, diags, func(management.KeyRoles) (plannedMoves, diag.Diagnostics) {
 			return plannedMoves{retires: retired.KID, current: becomes.KID}, nil
 		})
 		if !ok {
-			r.keepUnrotated(plan, diags)
+			r.keepUnrotated(ctx, client, plan, sched, diags)
 			return
 		}
 		rotateAfter, _ := time.ParseDuration(plan.RotateAfter.ValueString())
@@ -652,13 +653,48 @@ func planned(m rotationPolicyModel) schedule {
 	return s
 }
 
-// keepUnrotated records that the planned rotation did not happen: the
-// next refresh reads the tenant as it is, and the next plan proposes the
-// rotation again when it is still due.
-func (r *signingKeyRotationPolicyResource) keepUnrotated(plan *rotationPolicyModel, diags *diag.Diagnostics) {
-	var none schedule
-	diags.Append(plan.record(none, 0)...)
-	plan.NextKID, plan.CurrentSince, plan.RotationDueAt = types.StringNull(), types.StringNull(), types.StringNull()
+// keepUnrotated records that the planned rotation did not happen, and
+// says that the revocations planned with it were not sent: an apply whose
+// rotation failed acts on nothing more. It records the tenant's keys as a
+// read right after shows them, so that the next plan, made with a refresh
+// or without one, proposes what is still due; when that read fails too, it
+// records none, and the next refresh reads them.
+func (r *signingKeyRotationPolicyResource) keepUnrotated(ctx context.Context, client *management.Client, plan *rotationPolicyModel,
+	sched schedule, diags *diag.Diagnostics,
+) {
+	diags.Append(withheldRevocations(sched, client.Domain())...)
+	var tenant schedule
+	keys, err := client.ReadSigningKeys(ctx)
+	if err == nil && management.CheckList(keys) == nil {
+		var seen firstSights
+		tenant, seen = scheduleOf(keys, plan.firstSights(), time.Now())
+		plan.setFirstSights(seen)
+	}
+	rotateAfter, _ := time.ParseDuration(plan.RotateAfter.ValueString())
+	diags.Append(plan.record(tenant, rotateAfter)...)
+}
+
+// withheldRevocations warns that the revocations a schedule plans were not
+// sent, naming the keys; nothing when it plans none.
+func withheldRevocations(s schedule, domain string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	var kids []string
+	for _, k := range s.keys {
+		if k.Act == actRevoked {
+			kids = append(kids, k.KID)
+		}
+	}
+	if len(kids) == 0 {
+		return diags
+	}
+	keys := "signing key " + kids[0] + " of Auth0 tenant " + domain + " is"
+	if len(kids) > 1 {
+		keys = "signing keys " + strings.Join(kids, ", ") + " of Auth0 tenant " + domain + " are"
+	}
+	diags.AddWarning("The revocations this plan named were not sent",
+		"The rotation this plan named did not go as planned, so the revocations it named were not sent either: "+keys+
+			" not revoked. The next plan proposes what is still due then.")
+	return diags
 }
 
 // revokeDue revokes the keys the plan revokes, each after a check, against

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -222,6 +223,7 @@ func TestRotationPolicy_createdOnATenantWithoutKeyDates(t *testing.T) {
 // recordedPolicy is what the state records of the policy "this".
 type recordedPolicy struct {
 	CurrentKID        string            `json:"current_kid"`
+	NextKID           string            `json:"next_kid"`
 	CurrentSince      string            `json:"current_since"`
 	RotationDueAt     string            `json:"rotation_due_at"`
 	FirstSeenCurrent  map[string]string `json:"first_seen_current"`
@@ -601,7 +603,9 @@ func TestRotationPolicy_jwksCheckAtApplyNamesItsTimeout(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The apply lists the keys for its final plan, for that plan's check
-	// of jwks_urls, then for the check right before rotating.
+	// of jwks_urls, for the check right before rotating, then to record
+	// the tenant's keys after the rotation failed (a real tenant would
+	// refuse that read too, until its reset).
 	srv.ResetRequests()
 	srv.InjectFault(emulator.Fault{Op: emulator.OpList, Skip: 2, Status: http.StatusTooManyRequests, ResetIn: time.Hour})
 	out, err := cli.Apply(tfexec.DirOrPlan("reviewed.tfplan"))
@@ -616,8 +620,8 @@ func TestRotationPolicy_jwksCheckAtApplyNamesItsTimeout(t *testing.T) {
 			lists = append(lists, r.Status)
 		}
 	}
-	if fmt.Sprint(lists) != "[200 200 429]" || srv.Count(emulator.OpRotate) != 0 || srv.Rotations() != 0 {
-		t.Fatalf("the apply's lists answered %v, and %d rotate calls; want [200 200 429] and none", lists, srv.Count(emulator.OpRotate))
+	if fmt.Sprint(lists) != "[200 200 429 200]" || srv.Count(emulator.OpRotate) != 0 || srv.Rotations() != 0 {
+		t.Fatalf("the apply's lists answered %v, and %d rotate calls; want [200 200 429 200] and none", lists, srv.Count(emulator.OpRotate))
 	}
 }
 
@@ -679,44 +683,62 @@ func TestRotationPolicy_jwksURLsKnownOnlyAtApply(t *testing.T) {
 }
 
 // TestRotationPolicy_jwksURLFailingRightBeforeTheRotateCall shortens the
-// rotate_after of a policy with nothing due, so that a rotation is due.
-// The gateway serves the next key at plan and for the apply's final plan,
-// then answers 404 to the check right before the rotate call: nothing
-// rotates, the error names the URL, the state records no rotation, and the
-// next plan proposes it again.
+// rotate_after and revoke_after of a policy with nothing due, so that a
+// rotation and a revocation are due. The gateway serves the next key at
+// plan and for the apply's final plan, then answers 404 to the check right
+// before the rotate call: nothing rotates and nothing is revoked, the
+// apply names the URL and the revocation not sent, the state records the
+// tenant's keys as they are, and the next plan proposes both again, also
+// when it is made without a refresh.
 func TestRotationPolicy_jwksURLFailingRightBeforeTheRotateCall(t *testing.T) {
 	parallelAcceptanceTest(t)
 	srv := startTenantWithHistory(t)
-	next := keyIn(t, srv, nextKey)
+	prev := keyIn(t, srv, previousKey)
+	current, next := currentAndNext(t, srv)
 	srv.SetGatewayJWKS(srv.PublishedJWKS())
 	gateway := srv.URL() + emulator.GatewayJWKSPath
-	cli := acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+"variable \"rotate_after\" {\n  default = \"720h\"\n}\n"+
-		policy(`rotate_after = var.rotate_after`, fmt.Sprintf("jwks_urls = [%q]", gateway)))
+	cli := acctest.ProviderCLI(t, acctest.ProviderBlock(srv)+
+		"variable \"rotate_after\" {\n  default = \"720h\"\n}\nvariable \"revoke_after\" {\n  default = null\n}\n"+
+		policy(`rotate_after = var.rotate_after`, `revoke_after = var.revoke_after`, fmt.Sprintf("jwks_urls = [%q]", gateway)))
 	if out, err := cli.Apply(); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
 	srv.InjectFault(emulator.Fault{Op: emulator.OpGateway, Skip: 2, Status: http.StatusNotFound})
-	out, err := cli.Apply(tfexec.Var("rotate_after=168h"))
-	want := acctest.Diagnostic("Error: A JWKS URL does not serve the next key", gateway+" answered 404. The rotation waits until it does.")
-	if err == nil || !want.MatchString(out) {
-		t.Fatalf("the apply (err %v) must say %s:\n%s", err, want, out)
-	}
-	if n := srv.Count(emulator.OpGateway); n != 3 || srv.Count(emulator.OpRotate) != 0 || srv.Rotations() != 0 {
-		t.Fatalf("the gateway was read %d times (want 3), and %d rotate calls were sent (want none)", n, srv.Count(emulator.OpRotate))
-	}
-	// No rotation recorded: the next refresh reads the keys.
-	state := policyState(t, cli)
-	for _, k := range state.Keys {
-		if k.Act != "" || k.KID == next.KID && k.Status == "current" {
-			t.Errorf("the state records key %s as %s, %q", k.KID, k.Status, k.Act)
+	due := []tfexec.PlanOption{tfexec.Var("rotate_after=168h"), tfexec.Var("revoke_after=168h")}
+	out, err := cli.Apply(tfexec.Var("rotate_after=168h"), tfexec.Var("revoke_after=168h"))
+	for _, want := range []*regexp.Regexp{
+		acctest.Diagnostic("Error: A JWKS URL does not serve the next key", gateway+" answered 404. The rotation waits until it does."),
+		acctest.Diagnostic("Warning: The revocations this plan named were not sent",
+			"The rotation this plan named did not go as planned, so the revocations it named were not sent either: signing key "+prev.KID+
+				" of Auth0 tenant "+srv.Domain()+" is not revoked. The next plan proposes what is still due then."),
+	} {
+		if err == nil || !want.MatchString(out) {
+			t.Fatalf("the apply (err %v) must say %s:\n%s", err, want, out)
 		}
 	}
-	if state.CurrentKID == next.KID {
-		t.Errorf("the state records %s as current", next.KID)
+	if n := srv.Count(emulator.OpGateway); n != 3 || srv.Count(emulator.OpRotate) != 0 || srv.Rotations() != 0 || srv.Count(emulator.OpRevoke) != 0 {
+		t.Fatalf("the gateway was read %d times (want 3), and %d rotate and %d revoke calls were sent (want none)",
+			n, srv.Count(emulator.OpRotate), srv.Count(emulator.OpRevoke))
 	}
-	if out, err := cli.Plan(tfexec.Var("rotate_after=168h")); err != nil ||
-		!acctest.Diagnostic("Auth0 tenant "+srv.Domain()+" rotates: "+next.KID+" becomes current.").MatchString(out) {
-		t.Fatalf("the next plan (err %v) must propose the rotation again:\n%s", err, out)
+	// The state records the tenant as the apply left it: not rotated.
+	state := policyState(t, cli)
+	got := map[string]string{}
+	for _, k := range state.Keys {
+		got[k.KID] = k.Status + " " + k.Act
+	}
+	want := map[string]string{current.KID: "current ", next.KID: "next ", prev.KID: "previous "}
+	if !reflect.DeepEqual(got, want) || state.CurrentKID != current.KID || state.NextKID != next.KID {
+		t.Errorf("the state records current %s, next %s and keys %v; want current %s, next %s and keys %v",
+			state.CurrentKID, state.NextKID, got, current.KID, next.KID, want)
+	}
+	// Terraform folds the warnings after the first; the diff shows the
+	// revocation.
+	proposed := regexp.MustCompile(`(?s)\+ act\s+= "revoked"\s+~ status\s+= "previous" -> "revoked".*Auth0 tenant ` +
+		regexp.QuoteMeta(srv.Domain()+" rotates: "+next.KID+" becomes current."))
+	for _, refresh := range []bool{true, false} {
+		if out, err := cli.Plan(append(due, tfexec.Refresh(refresh))...); err != nil || !proposed.MatchString(out) {
+			t.Fatalf("the next plan (refresh %v, err %v) must propose the rotation and the revocation again:\n%s", refresh, err, out)
+		}
 	}
 }
 
@@ -843,7 +865,8 @@ func TestRotationPolicy_aFailedRevocationIsRecordedAsNotDone(t *testing.T) {
 }
 
 // TestRotationPolicy_lostRotateAnswers loses the answer to the rotate call
-// of a saved plan: the apply reads the tenant and records what happened,
+// of a saved plan: the apply reads the tenant and records what happened (a
+// failed apply too: its state names the tenant's current key as it is),
 // an outcome it cannot read is explained in the policy's own terms, and no
 // later apply rotates a second time.
 func TestRotationPolicy_lostRotateAnswers(t *testing.T) {
@@ -888,7 +911,7 @@ func TestRotationPolicy_lostRotateAnswers(t *testing.T) {
 			failed: true,
 			want: func(next string) []string {
 				return []string{"The tenant's signing keys moved otherwise than planned", "The plan made " + next + " current",
-					"Nothing is recorded: the next plan reads the tenant as it is now and proposes only what is due then."}
+					"No rotation is recorded: the next plan reads the tenant as it is now and proposes only what is due then."}
 			},
 			rotateCalls: 1, rotations: 2,
 		},
@@ -908,6 +931,9 @@ func TestRotationPolicy_lostRotateAnswers(t *testing.T) {
 			out, err := cli.Apply(tfexec.DirOrPlan("reviewed.tfplan"))
 			if (err != nil) != tc.failed || !acctest.Diagnostic(tc.want(next.KID)...).MatchString(out) {
 				t.Fatalf("the apply (err %v) must say %q:\n%s", err, tc.want(next.KID), out)
+			}
+			if recorded, current := policyState(t, cli).CurrentKID, keyIn(t, srv, currentKey).KID; recorded != current {
+				t.Fatalf("the state records %s as current; the tenant's current key is %s", recorded, current)
 			}
 			applyUntilSuccess(t, cli, 1)
 			wantEmptyPlan(t, cli, "the plan after the rotation")

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -66,5 +67,39 @@ func TestFirstSightOfPreviousKeysIsDatedAtTheApply(t *testing.T) {
 		if k.KID == "revoked" && !k.retiredBy().Equal(appliedAt.Truncate(time.Second)) {
 			t.Fatalf("the revocation is checked against %s, not the apply's first sight", k.retiredBy())
 		}
+	}
+}
+
+// An apply whose rotation failed names the revocations it did not send,
+// and says nothing when it planned none.
+func TestWithheldRevocations(t *testing.T) {
+	t.Parallel()
+	rotation := []scheduledKey{{KID: "new", Status: statusCurrent, Act: actBecomes}, {KID: "old", Status: statusPrevious, Act: actRetired}}
+	revoked := func(kid string) scheduledKey { return scheduledKey{KID: kid, Status: statusRevoked, Act: actRevoked} }
+	tests := map[string]struct {
+		keys []scheduledKey
+		want string
+	}{
+		"none planned": {keys: rotation},
+		"one": {keys: append([]scheduledKey{revoked("a")}, rotation...),
+			want: "signing key a of Auth0 tenant t.example is not revoked"},
+		"two": {keys: append([]scheduledKey{revoked("a"), {KID: "kept", Status: statusPrevious}, revoked("b")}, rotation...),
+			want: "signing keys a, b of Auth0 tenant t.example are not revoked"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			diags := withheldRevocations(schedule{keys: tc.keys}, "t.example")
+			if tc.want == "" {
+				if len(diags) != 0 {
+					t.Fatalf("want no diagnostics, got %v", diags)
+				}
+				return
+			}
+			if len(diags) != 1 || diags.HasError() || diags[0].Summary() != "The revocations this plan named were not sent" ||
+				!strings.Contains(diags[0].Detail(), "so the revocations it named were not sent either: "+tc.want+". The next plan") {
+				t.Fatalf("want one warning saying %q, got %v", tc.want, diags)
+			}
+		})
 	}
 }

@@ -1020,7 +1020,7 @@ func TestRotation_lostAnswerAfterAnOutOfBandRotation(t *testing.T) {
 			Config: acctest.ProviderBlock(srv) + rotation(),
 			ExpectError: acctest.Diagnostic("The tenant's signing keys moved otherwise than planned",
 				"The plan made "+next.KID+" current; the tenant now has current key",
-				"so something else rotated it too. Nothing is recorded: check the tenant's keys before applying again, "+
+				"so something else rotated it too. No rotation is recorded: check the tenant's keys before applying again, "+
 					"and import the rotation by kid if it stands for this one."),
 		}},
 	})
