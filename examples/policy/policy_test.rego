@@ -68,7 +68,14 @@ test_revocation_without_a_known_fingerprint_is_denied if {
 	denies := fingerprint.deny with input as data.plans.unknown_kid
 	count(denies) == 1
 	some msg in denies
-	contains(msg, "does not name the certificate it revokes")
+	contains(msg, "auth0keys_signing_key_revocation.later does not name the certificate it revokes: make its kid known at plan time")
+}
+
+test_revocation_in_a_tenant_known_only_at_apply_is_denied if {
+	denies := fingerprint.deny with input as data.plans.unknown_tenant
+	count(denies) == 1
+	some msg in denies
+	contains(msg, "auth0keys_signing_key_revocation.old does not name the certificate it revokes: its tenant is read only at apply")
 }
 
 test_a_fingerprint_in_another_form_is_denied if {
@@ -77,7 +84,10 @@ test_a_fingerprint_in_another_form_is_denied if {
 		"path": "/resource_changes/0/change/after/fingerprint",
 		"value": "e0a6f5c2",
 	}])
-	count(fingerprint.deny) == 1 with input as other_form
+	denies := fingerprint.deny with input as other_form
+	count(denies) == 1
+	some msg in denies
+	contains(msg, `its fingerprint "e0a6f5c2" is not a SHA-1 fingerprint`)
 }
 
 test_real_plans_carry_fingerprints if {
