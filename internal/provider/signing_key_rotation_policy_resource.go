@@ -172,34 +172,7 @@ func (r *signingKeyRotationPolicyResource) ModifyPlan(ctx context.Context, req r
 	if !ok {
 		return
 	}
-	rotateAfter, _ := time.ParseDuration(plan.RotateAfter.ValueString())
-	// Asked before plan, which makes the next key current when it rotates.
-	noNextKey := sched.rotationDue(now, rotateAfter) && !sched.has(statusNext)
-	due := sched.plan(now, rotateAfter, revokeAfter)
-	if noNextKey {
-		resp.Diagnostics.AddWarning("A rotation is due, and the tenant has no next key",
-			fmt.Sprintf("The current signing key of Auth0 tenant %s has been current since %s, longer than rotate_after %s, but the "+
-				"tenant lists no next key to rotate to, so this plan does not rotate. Check the tenant's signing keys in the Auth0 "+
-				"dashboard: the policy rotates once a next key is listed.",
-				client.Domain(), sched.currentSince.UTC().Format(time.RFC3339), plan.RotateAfter.ValueString()))
-	}
-	switch {
-	case due && listProblemAtRead != "":
-		// The refresh found the list untrustworthy: act on nothing.
-		resp.Diagnostics.AddError("The tenant's key list is inconsistent",
-			fmt.Sprintf("Auth0 tenant %s: %s. The policy cannot decide what is due.", client.Domain(), listProblemAtRead))
-		return
-	case due:
-		resp.Diagnostics.Append(r.checkActs(ctx, client, plan, sched)...)
-		resp.Diagnostics.Append(actWarnings(sched, client.Domain())...)
-		resp.Diagnostics.Append(plan.record(sched, rotateAfter)...)
-	case create:
-		resp.Diagnostics.Append(plan.record(sched, rotateAfter)...)
-	default:
-		// Nothing due: the state speaks for the tenant, as its refresh
-		// read it (or, planned without refresh, as the last apply left it).
-		plan.keepTenant(state, rotateAfter)
-	}
+	resp.Diagnostics.Append(r.planDue(ctx, client, &plan, state, create, sched, now, revokeAfter, listProblemAtRead)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -207,6 +180,43 @@ func (r *signingKeyRotationPolicyResource) ModifyPlan(ctx context.Context, req r
 		plan.leaveFirstSightToApply()
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+}
+
+// planDue writes into plan what is due as of now, checked and with a
+// warning for each act, or, when nothing is, the tenant's keys: as sched
+// has them for a policy being created, else as its state does.
+// listProblemAtRead is what the refresh found wrong with the tenant's key
+// list, if anything: it stops every act.
+func (r *signingKeyRotationPolicyResource) planDue(ctx context.Context, client *management.Client, plan *rotationPolicyModel,
+	state rotationPolicyModel, create bool, sched schedule, now time.Time, revokeAfter time.Duration, listProblemAtRead string,
+) diag.Diagnostics {
+	var diags diag.Diagnostics
+	rotateAfter, _ := time.ParseDuration(plan.RotateAfter.ValueString())
+	// Asked before plan, which makes the next key current when it rotates.
+	if sched.rotationDue(now, rotateAfter) && !sched.has(statusNext) {
+		diags.AddWarning("A rotation is due, and the tenant has no next key",
+			fmt.Sprintf("The current signing key of Auth0 tenant %s has been current since %s, longer than rotate_after %s, but the "+
+				"tenant lists no next key to rotate to, so this plan does not rotate. Check the tenant's signing keys in the Auth0 "+
+				"dashboard: the policy rotates once a next key is listed.",
+				client.Domain(), sched.currentSince.UTC().Format(time.RFC3339), plan.RotateAfter.ValueString()))
+	}
+	switch due := sched.plan(now, rotateAfter, revokeAfter); {
+	case due && listProblemAtRead != "":
+		// The refresh found the list untrustworthy: act on nothing.
+		diags.AddError("The tenant's key list is inconsistent",
+			fmt.Sprintf("Auth0 tenant %s: %s. The policy cannot decide what is due.", client.Domain(), listProblemAtRead))
+	case due:
+		diags.Append(r.checkActs(ctx, client, *plan, sched)...)
+		diags.Append(actWarnings(sched, client.Domain())...)
+		diags.Append(plan.record(sched, rotateAfter)...)
+	case create:
+		diags.Append(plan.record(sched, rotateAfter)...)
+	default:
+		// Nothing due: the state speaks for the tenant, as its refresh
+		// read it (or, planned without refresh, as the last apply left it).
+		plan.keepTenant(state, rotateAfter)
+	}
+	return diags
 }
 
 // scheduleKnownAtPlan refuses a plan that could not name the policy's
