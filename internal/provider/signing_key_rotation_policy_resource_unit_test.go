@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -101,5 +102,26 @@ func TestWithheldRevocations(t *testing.T) {
 				t.Fatalf("want one warning saying %q, got %v", tc.want, diags)
 			}
 		})
+	}
+}
+
+// The schedule a plan starts from is the keys the state lists that are not
+// revoked, without the acts the last apply did.
+func TestScheduleFromTheState(t *testing.T) {
+	t.Parallel()
+	applied := schedule{keys: []scheduledKey{
+		{KID: "cur", Status: statusCurrent, Act: actBecomes},
+		{KID: "old", Status: statusPrevious, Act: actRetired, RetiredAt: testNow},
+		{KID: "gone", Status: statusRevoked, Act: actRevoked, RetiredAt: testNow.Add(-time.Hour)},
+	}}
+	var m rotationPolicyModel
+	if diags := m.record(applied, 24*time.Hour); diags.HasError() {
+		t.Fatal(diags)
+	}
+	m.CurrentSince = optionalTime(testNow) // as the apply that rotated records it
+	got := m.schedule()
+	want := []scheduledKey{{KID: "cur", Status: statusCurrent}, {KID: "old", Status: statusPrevious, RetiredAt: testNow}}
+	if fmt.Sprint(got.keys) != fmt.Sprint(want) || !got.currentSince.Equal(testNow) {
+		t.Fatalf("schedule from the state: %v since %s; want %v since %s", got.keys, got.currentSince, want, testNow)
 	}
 }
