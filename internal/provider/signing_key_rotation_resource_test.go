@@ -317,20 +317,34 @@ func wantBucketEmptied(srv *emulator.Server) error {
 	return fmt.Errorf("the tenant's rate limit never ran out in %d requests: %v", len(srv.Requests()), srv.Requests())
 }
 
+// TestRotation_revocationWithGracePeriodOfAKeyTheSamePlanRetires revokes
+// the key a rotation in the same plan retires, with a grace period that
+// key cannot have served: a duration, "auto", and "auto" by default. The
+// plan fails, pointing at grace_period, and nothing is sent.
 func TestRotation_revocationWithGracePeriodOfAKeyTheSamePlanRetires(t *testing.T) {
-	srv := startTenant(t, emulator.Options{})
-	current := keyIn(t, srv, currentKey)
-	config := strings.Replace(rotateThenRevoke(srv), `grace_period = "0s"`, `grace_period = "24h"`, 1)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: config,
-			ExpectError: acctest.Diagnostic("The signing key is retired by this plan", `grace_period = "24h"`,
-				"Signing key "+current.KID+" is the current key until the rotation in this plan retires it, so it cannot have been retired for grace_period 24h"),
-		}},
-	})
-	if err := wantCalls(srv, map[emulator.Operation]int{emulator.OpRotate: 0, emulator.OpRevoke: 0}); err != nil {
-		t.Fatal(err)
+	parallelAcceptanceTest(t)
+	tests := map[string]struct{ setting, shown string }{
+		"a duration":  {`grace_period = "24h"`, "24h"},
+		"auto":        {`grace_period = "auto"`, "auto"},
+		"the default": {"", "auto"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			srv := startTenant(t, emulator.Options{})
+			current := keyIn(t, srv, currentKey)
+			want := []string{"The signing key is retired by this plan", tc.setting, "Signing key " + current.KID + " is the current key until the " +
+				"rotation in this plan retires it, so it cannot have been retired for grace_period " + tc.shown + " when this plan revokes it."}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      strings.Replace(rotateThenRevoke(srv), `grace_period = "0s"`, tc.setting, 1),
+					ExpectError: acctest.Diagnostic(want...),
+				}},
+			})
+			if err := wantCalls(srv, map[emulator.Operation]int{emulator.OpRotate: 0, emulator.OpRevoke: 0}); err != nil {
+				t.Fatal(err)
+			}
+		})
 	}
 }
 
