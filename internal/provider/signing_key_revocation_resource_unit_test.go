@@ -24,6 +24,10 @@ func TestCheckGracePeriod(t *testing.T) {
 		{"retired too recently", retired("2026-11-26T10:00:00.000Z"), "24h", "The signing key was retired too recently",
 			"Signing key old stopped being current at 2026-11-26T10:00:00Z, 2h0m0s ago, which is less than grace_period 24h: " +
 				"tokens it signed may still be live. Revoke it after 2026-11-27T10:00:00Z."},
+		{"retired a minute short of it", retired("2026-11-25T12:01:00.000Z"), "24h", "The signing key was retired too recently",
+			"Signing key old stopped being current at 2026-11-25T12:01:00Z, 23h59m0s ago, which is less than grace_period 24h: " +
+				"tokens it signed may still be live. Revoke it after 2026-11-26T12:01:00Z."},
+		{"retired exactly that long ago", retired("2026-11-25T12:00:00.000Z"), "24h", "", ""},
 		{"no grace period", retired("2026-11-26T11:59:00.000Z"), "", "", ""},
 		{"0s needs no dates", retired(""), "0s", "", ""},
 		{"no dates to check", retired(""), "24h", "Cannot check the grace period",
