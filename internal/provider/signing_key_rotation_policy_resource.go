@@ -602,9 +602,10 @@ func (r *signingKeyRotationPolicyResource) Delete(_ context.Context, _ resource.
 
 // carryOut does the planned acts: the rotation first, exactly once, then
 // the revocations, each checked again against a fresh read; when the
-// rotation does not happen, it stops there (keepUnrotated). It leaves in
-// plan what really happened, so that the state the apply keeps, even
-// after an error, makes the next plan propose only what is still due.
+// rotation does not go as planned, it stops there (recordFailedRotation).
+// It leaves in plan what really happened, so that the state the apply
+// keeps, even after an error, makes the next plan propose only what is
+// still due.
 // timeout names the operation's timeout, for the advice errors give.
 func (r *signingKeyRotationPolicyResource) carryOut(ctx context.Context, plan *rotationPolicyModel, timeout string, diags *diag.Diagnostics) {
 	client := configuredClient(r.tenant.client, diags)
@@ -620,14 +621,14 @@ func (r *signingKeyRotationPolicyResource) carryOut(ctx context.Context, plan *r
 		urls, _ := plan.jwksURLs() // known: the apply's final plan checked them
 		diags.Append(checkJWKSURLs(ctx, client, urls, becomes.KID, timeout)...)
 		if diags.HasError() {
-			r.keepUnrotated(ctx, client, plan, sched, diags)
+			r.recordFailedRotation(ctx, client, plan, sched, diags)
 			return
 		}
 		nextKID, ok := rotateAsPlanned(ctx, client, timeout, policyUnsettled, diags, func(management.KeyRoles) (plannedMoves, diag.Diagnostics) {
 			return plannedMoves{retires: retired.KID, current: becomes.KID}, nil
 		})
 		if !ok {
-			r.keepUnrotated(ctx, client, plan, sched, diags)
+			r.recordFailedRotation(ctx, client, plan, sched, diags)
 			return
 		}
 		rotateAfter, _ := time.ParseDuration(plan.RotateAfter.ValueString())
@@ -663,13 +664,14 @@ func planned(m rotationPolicyModel) schedule {
 	return s
 }
 
-// keepUnrotated records that the planned rotation did not happen, and
-// says that the revocations planned with it were not sent: an apply whose
-// rotation failed acts on nothing more. It records the tenant's keys as a
-// read right after shows them, so that the next plan, made with a refresh
-// or without one, proposes what is still due; when that read fails too, it
-// records none, and the next refresh reads them.
-func (r *signingKeyRotationPolicyResource) keepUnrotated(ctx context.Context, client *management.Client, plan *rotationPolicyModel,
+// recordFailedRotation ends an apply whose rotation did not go as planned
+// (not sent, refused, or its outcome unknown): it says that the
+// revocations planned with it were not sent, as such an apply acts on
+// nothing more, and records no act but the tenant's keys as a read right
+// after shows them, so that the next plan, made with a refresh or without
+// one, proposes what is still due. When that read fails too, it records no
+// keys, and the next refresh reads them.
+func (r *signingKeyRotationPolicyResource) recordFailedRotation(ctx context.Context, client *management.Client, plan *rotationPolicyModel,
 	sched schedule, diags *diag.Diagnostics,
 ) {
 	diags.Append(withheldRevocations(sched, client.Domain())...)
