@@ -51,16 +51,16 @@ func (m plannedMoves) from(roles management.KeyRoles) bool {
 // all. It reads the tenant with a request of its own right before the
 // rotate call (a list read before this apply began may be stale), holding
 // the tenant's lock against other provider processes of this machine, and
-// sends the call only if the current and next keys are still those the
-// plan named; resolve gives the planned moves from that read. A call Auth0
+// sends the call only if the current and next keys are still those moves
+// rotates from. A call Auth0
 // refused without carrying it out, and sends again after a wait, is
 // checked again the same way first. A call whose answer is lost is never
 // sent again: the tenant is read, and a rotation that happened as planned
 // is recorded with a warning; unsettled says what to do when the read
 // cannot tell. It returns the new next key's kid, and false, with an error
 // added, when the tenant did not rotate as planned.
-func rotateAsPlanned(ctx context.Context, client *management.Client, timeout string, unsettled unsettledAdvice, diags *diag.Diagnostics,
-	resolve func(management.KeyRoles) (plannedMoves, diag.Diagnostics),
+func rotateAsPlanned(ctx context.Context, client *management.Client, timeout string, moves plannedMoves, unsettled unsettledAdvice,
+	diags *diag.Diagnostics,
 ) (string, bool) {
 	// Another provider configuration of the tenant, in another process of
 	// this machine, may be rotating it too: the read and the call are one
@@ -71,12 +71,11 @@ func rotateAsPlanned(ctx context.Context, client *management.Client, timeout str
 		return "", false
 	}
 	defer release()
-	var moves plannedMoves
 	var checked diag.Diagnostics
 	attempts := 0
 	ref, err := client.RotateSigningKey(ctx, func(ctx context.Context) error {
 		attempts++
-		moves, checked = checkAsPlanned(ctx, client, timeout, resolve, attempts > 1)
+		checked = checkAsPlanned(ctx, client, timeout, moves, attempts > 1)
 		if checked.HasError() {
 			return errNotAsPlanned
 		}
@@ -101,12 +100,10 @@ func rotateAsPlanned(ctx context.Context, client *management.Client, timeout str
 var errNotAsPlanned = errors.New("the tenant is not as planned")
 
 // checkAsPlanned reads the tenant right before a rotate call and refuses
-// the call unless its current and next keys are those the plan rotates
-// from. again is true before a call is sent again after Auth0 refused it
+// the call unless its current and next keys are those moves rotates from.
+// again is true before a call is sent again after Auth0 refused it
 // without carrying it out.
-func checkAsPlanned(ctx context.Context, client *management.Client, timeout string,
-	resolve func(management.KeyRoles) (plannedMoves, diag.Diagnostics), again bool,
-) (plannedMoves, diag.Diagnostics) {
+func checkAsPlanned(ctx context.Context, client *management.Client, timeout string, moves plannedMoves, again bool) diag.Diagnostics {
 	var diags diag.Diagnostics
 	notSent := "Nothing was sent"
 	if again {
@@ -115,14 +112,9 @@ func checkAsPlanned(ctx context.Context, client *management.Client, timeout stri
 	keys, err := client.ReadSigningKeys(ctx)
 	if err != nil {
 		diags.AddError("Cannot rotate the signing key", tenantErrorDetail(err, timeout)+"\n\n"+notSent+": the tenant did not rotate.")
-		return plannedMoves{}, diags
+		return diags
 	}
 	roles, problems := rotationRoles(client.Domain(), keys)
-	diags.Append(problems...)
-	if problems.HasError() {
-		return plannedMoves{}, diags
-	}
-	moves, problems := resolve(roles)
 	diags.Append(problems...)
 	if !problems.HasError() && !moves.from(roles) {
 		diags.AddError("The tenant's signing keys changed since the plan",
@@ -130,7 +122,7 @@ func checkAsPlanned(ctx context.Context, client *management.Client, timeout stri
 				"and next key %s. Someone rotated it since the plan was made. %s: plan again to see what a rotation "+
 				"would do now.", client.Domain(), kidOrNone(moves.retires), moves.current, roleKID(roles.Current), roleKID(roles.Next), notSent))
 	}
-	return moves, diags
+	return diags
 }
 
 // rotationRoles decides the keys' roles for a rotation, refusing a list

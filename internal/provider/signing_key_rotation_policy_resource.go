@@ -624,9 +624,7 @@ func (r *signingKeyRotationPolicyResource) carryOut(ctx context.Context, plan *r
 			r.recordFailedRotation(ctx, client, plan, sched, diags)
 			return
 		}
-		nextKID, ok := rotateAsPlanned(ctx, client, timeout, policyUnsettled, diags, func(management.KeyRoles) (plannedMoves, diag.Diagnostics) {
-			return plannedMoves{retires: retired.KID, current: becomes.KID}, nil
-		})
+		nextKID, ok := rotateAsPlanned(ctx, client, timeout, plannedMoves{retires: retired.KID, current: becomes.KID}, policyUnsettled, diags)
 		if !ok {
 			r.recordFailedRotation(ctx, client, plan, sched, diags)
 			return

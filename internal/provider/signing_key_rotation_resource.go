@@ -235,9 +235,7 @@ func (r *signingKeyRotationResource) Create(ctx context.Context, req resource.Cr
 	defer cancel()
 	// The apply's own plan, made with the provider configured, named the
 	// keys even when the saved plan could not.
-	nextKID, ok := rotateAsPlanned(ctx, client, "create", rotationUnsettled, &resp.Diagnostics, func(management.KeyRoles) (plannedMoves, diag.Diagnostics) {
-		return plan.moves(), nil
-	})
+	nextKID, ok := rotateAsPlanned(ctx, client, "create", plan.moves(), rotationUnsettled, &resp.Diagnostics)
 	if !ok {
 		return
 	}
