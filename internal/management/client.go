@@ -231,7 +231,7 @@ func (c *Client) send(ctx context.Context, req call, token string, out any, atte
 		ctx = context.WithValue(ctx, checkKey{}, func() error { return req.check(checkCtx) })
 	}
 	ctx = httptrace.WithClientTrace(context.WithValue(ctx, attemptLogKey{}, attempts), &httptrace.ClientTrace{
-		WroteRequest: func(httptrace.WroteRequestInfo) { attempts.sent.Store(true) },
+		WroteRequest: func(httptrace.WroteRequestInfo) { attempts.wrote.Store(true) },
 	})
 	httpReq, err := retryablehttp.NewRequestWithContext(ctx, req.method, c.baseURL+req.path, nil)
 	if err != nil {
@@ -248,7 +248,7 @@ func (c *Client) send(ctx context.Context, req call, token string, out any, atte
 	}
 	resp, err := client.Do(httpReq)
 	if err != nil {
-		return attempts.settle(req, c.sendError(ctx, req, err, attempts.sent.Load()))
+		return attempts.settle(req, c.sendError(ctx, req, err, attempts.inFlight()))
 	}
 	defer resp.Body.Close()
 	body, err := readAnswer(resp.Body, "Auth0 tenant "+c.domain)
@@ -287,14 +287,19 @@ func (c *Client) sendError(ctx context.Context, req call, err error, sent bool) 
 	return err
 }
 
-// attemptLog is what a call's attempts leave open. sent is whether the
-// current attempt was written to the connection and has no answer yet (it
-// is cleared before each attempt and when an answer arrives); uncertain,
-// whether an attempt was written and got a 5xx or no answer, so the tenant
-// may have carried it out.
+// attemptLog is what a call's attempts leave open. wrote is whether the
+// current attempt was written to the connection, and answered whether an
+// answer to it arrived (both are cleared before each attempt): kept apart,
+// since Go's transport may report the write only after the answer has
+// been read. uncertain is whether an attempt was written and got a 5xx or
+// no answer, so the tenant may have carried it out.
 type attemptLog struct {
-	sent, uncertain atomic.Bool
+	wrote, answered, uncertain atomic.Bool
 }
+
+// inFlight reports whether the current attempt was written and has no
+// answer yet.
+func (a *attemptLog) inFlight() bool { return a.wrote.Load() && !a.answered.Load() }
 
 // attemptLogKey holds a call's attemptLog in its requests' context.
 type attemptLogKey struct{}
@@ -330,7 +335,8 @@ func checkBeforeRetry(r *http.Request) error {
 
 func markUnsent(r *http.Request) {
 	if attempts, ok := r.Context().Value(attemptLogKey{}).(*attemptLog); ok {
-		attempts.sent.Store(false)
+		attempts.wrote.Store(false)
+		attempts.answered.Store(false)
 	}
 }
 
@@ -343,12 +349,12 @@ func noteUncertainAttempt(ctx context.Context, resp *http.Response, err error) {
 	if !ok {
 		return
 	}
-	noAnswer := err != nil && resp == nil && attempts.sent.Load() // a refused redirect did answer
+	noAnswer := err != nil && resp == nil && attempts.inFlight() // a refused redirect did answer
 	if noAnswer || (resp != nil && resp.StatusCode >= 500) {
 		attempts.uncertain.Store(true)
 	}
 	if resp != nil {
-		attempts.sent.Store(false)
+		attempts.answered.Store(true)
 	}
 }
 

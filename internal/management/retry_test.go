@@ -1,6 +1,8 @@
 package management
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -108,5 +110,47 @@ func TestMissingScopesOfAnAPIError(t *testing.T) {
 	e = &APIError{Message: "Forbidden", RequiredScopes: []string{"read:signing_keys"}}
 	if got := e.missingScopes(); len(got) != 1 || got[0] != "read:signing_keys" {
 		t.Fatalf("missingScopes without a list in the message: %v", got)
+	}
+}
+
+// An attempt is in flight from its write to its answer. Go's transport may
+// report the write only after the answer was read: that attempt stays
+// answered, so a call stopped while it waits to try again lost nothing.
+func TestAttemptInFlight(t *testing.T) {
+	t.Parallel()
+	tooMany := &http.Response{StatusCode: http.StatusTooManyRequests}
+	lost := errors.New("connection reset")
+	tests := map[string]struct {
+		steps             func(a *attemptLog, note func(*http.Response, error))
+		inFlight, unknown bool
+	}{
+		"written, no answer yet": {steps: func(a *attemptLog, _ func(*http.Response, error)) { a.wrote.Store(true) }, inFlight: true},
+		"written, answered":      {steps: func(a *attemptLog, note func(*http.Response, error)) { a.wrote.Store(true); note(tooMany, nil) }},
+		"answered, then reported written": {steps: func(a *attemptLog, note func(*http.Response, error)) {
+			note(tooMany, nil)
+			a.wrote.Store(true)
+		}},
+		"written, the answer lost": {steps: func(a *attemptLog, note func(*http.Response, error)) {
+			a.wrote.Store(true)
+			note(nil, lost)
+		}, inFlight: true, unknown: true},
+		"never written": {steps: func(_ *attemptLog, note func(*http.Response, error)) { note(nil, lost) }},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			a := &attemptLog{}
+			ctx := context.WithValue(context.Background(), attemptLogKey{}, a)
+			req, err := http.NewRequestWithContext(ctx, http.MethodPost, "https://t.example/api/v2/keys/signing/rotate", http.NoBody)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a.wrote.Store(true) // the attempt before
+			markUnsent(req)
+			tc.steps(a, func(resp *http.Response, err error) { noteUncertainAttempt(ctx, resp, err) })
+			if a.inFlight() != tc.inFlight || a.uncertain.Load() != tc.unknown {
+				t.Fatalf("in flight %v, outcome unknown %v; want %v, %v", a.inFlight(), a.uncertain.Load(), tc.inFlight, tc.unknown)
+			}
+		})
 	}
 }
